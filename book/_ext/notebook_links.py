@@ -1,0 +1,92 @@
+"""Sphinx extension: a notebook for every chapter, and links to it on the chapter's page.
+
+For every chapter (``book/NN_slug.md``) the build writes ``_notebooks/NN_slug.ipynb`` into the
+site. Its first cell installs the book's library when run in Google Colab (and does nothing
+elsewhere), so a reader can run the chapter with no other set-up. Each chapter page gets a line
+of links: download the notebook, and - when ``repository.url`` is set in ``_config.yml`` - open it
+in Colab from the published site branch.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jupytext
+import nbformat
+import yaml
+
+CHAPTER = re.compile(r"^book/(\d\d)_([a-z_]+)$")
+NOTEBOOKS = "_notebooks"
+
+SETUP_SOURCE = '''\
+# Set-up: in Google Colab this installs the book's library; anywhere else it does nothing.
+# (EMERGENT_INSTALL names another source to install from, e.g. a local wheel.)
+import os, sys
+if "google.colab" in sys.modules or os.environ.get("EMERGENT_INSTALL"):
+    %pip install --quiet {os.environ.get("EMERGENT_INSTALL") or "INSTALL_SOURCE"}'''
+
+
+def _repository(srcdir: Path) -> dict:
+    config = yaml.safe_load((srcdir / "_config.yml").read_text()) or {}
+    return config.get("repository") or {}
+
+
+def install_source(repository: dict) -> str:
+    """What ``pip install`` gets in Colab: the repository when one is configured."""
+    url = (repository.get("url") or "").rstrip("/")
+    if not url:
+        return "emergent-book"  # the package name, for a book whose repository is not yet public
+    return f"emergent-book @ git+{url}@{repository.get('branch') or 'main'}"
+
+
+def colab_link(repository: dict, notebook: str) -> str | None:
+    url = (repository.get("url") or "").rstrip("/")
+    match = re.match(r"https://github\.com/([^/]+/[^/]+)$", url)
+    if not match:
+        return None
+    branch = repository.get("notebooks_branch") or "gh-pages"
+    return f"https://colab.research.google.com/github/{match.group(1)}/blob/{branch}/{NOTEBOOKS}/{notebook}"
+
+
+def chapter_notebook(source: Path, repository: dict) -> nbformat.NotebookNode:
+    """The chapter as a notebook, with the Colab set-up cell first and no outputs."""
+    notebook = jupytext.read(source)
+    setup = nbformat.v4.new_code_cell(SETUP_SOURCE.replace("INSTALL_SOURCE", install_source(repository)))
+    setup.metadata["tags"] = ["colab-setup"]
+    notebook.cells.insert(0, setup)
+    notebook.metadata.pop("jupytext", None)
+    notebook.metadata["colab"] = {"provenance": []}
+    return notebook
+
+
+def _add_links(app, pagename, templatename, context, doctree):
+    match = CHAPTER.match(pagename)
+    if not match or "body" not in context:
+        return
+    notebook = f"{match.group(1)}_{match.group(2)}.ipynb"
+    depth = pagename.count("/")
+    href = "../" * depth + f"{NOTEBOOKS}/{notebook}"
+    links = [f'<a class="reference external" href="{href}" download>Download this chapter as a notebook</a>']
+    colab = colab_link(_repository(Path(app.srcdir)), notebook)
+    if colab:
+        links.append(f'<a class="reference external" href="{colab}">Open in Colab</a>')
+    banner = '<p class="chapter-notebook-links">' + " · ".join(links) + "</p>\n"
+    context["body"] = banner + context["body"]
+
+
+def _write_notebooks(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    srcdir = Path(app.srcdir)
+    repository = _repository(srcdir)
+    target = Path(app.outdir) / NOTEBOOKS
+    target.mkdir(parents=True, exist_ok=True)
+    for source in sorted((srcdir / "book").glob("[0-9][0-9]_*.md")):
+        nbformat.write(chapter_notebook(source, repository), target / f"{source.stem}.ipynb")
+
+
+def setup(app):
+    app.connect("html-page-context", _add_links)
+    app.connect("build-finished", _write_notebooks)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

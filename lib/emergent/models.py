@@ -1,0 +1,182 @@
+"""Tiny GPT-2 models and the loop that trains them.
+
+Every language model in the book is a ``transformers.GPT2LMHeadModel`` built from a
+``GPT2Config``. That keeps the book honest twice over: the architecture is the published one,
+and every analysis function that accepts our tiny models also accepts the real GPT-2 weights
+(``GPT2LMHeadModel.from_pretrained("gpt2")``) where a reader has internet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Callable
+
+import torch
+from tqdm.auto import tqdm
+from transformers import GPT2Config, GPT2LMHeadModel
+from transformers.utils import logging as transformers_logging
+
+from .profiles import device as default_device
+
+transformers_logging.disable_progress_bar()  # one bar per training run is enough
+
+
+@dataclass(frozen=True)
+class TinyGPT2:
+    """The shape of a tiny GPT-2. Defaults give a ~0.1M-parameter model that trains in seconds."""
+
+    vocab_size: int = 64  # synthetic corpora have small alphabets
+    n_positions: int = 64  # longest sequence the model will ever see
+    n_layer: int = 2
+    n_head: int = 4
+    n_embd: int = 64  # d_model; the MLP is 4x wider, as in GPT-2
+    dropout: float = 0.0  # tiny models on synthetic data do not overfit the way large ones do
+
+    def __post_init__(self):
+        for name in ("vocab_size", "n_positions", "n_layer", "n_head", "n_embd"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"TinyGPT2.{name} must be a positive integer, got {value!r}.")
+        if self.n_embd % self.n_head:
+            raise ValueError(
+                f"n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head}): each head "
+                f"gets n_embd / n_head dimensions. Try n_embd={self.n_head * max(1, self.n_embd // self.n_head)}."
+            )
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError(f"dropout must lie in [0, 1), got {self.dropout}.")
+
+    def to_gpt2_config(self) -> GPT2Config:
+        return GPT2Config(
+            vocab_size=self.vocab_size,
+            n_positions=self.n_positions,
+            n_layer=self.n_layer,
+            n_head=self.n_head,
+            n_embd=self.n_embd,
+            resid_pdrop=self.dropout,
+            embd_pdrop=self.dropout,
+            attn_pdrop=self.dropout,
+            bos_token_id=0,
+            eos_token_id=0,
+        )
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def tiny_gpt2(shape: TinyGPT2, seed: int = 0) -> GPT2LMHeadModel:
+    """A freshly initialised GPT-2 of the given shape; the seed fixes the initial weights."""
+    torch.manual_seed(seed)
+    return _ready(GPT2LMHeadModel(shape.to_gpt2_config()))
+
+
+def load_gpt2(name_or_folder: str) -> GPT2LMHeadModel:
+    """Load a GPT-2 with ``from_pretrained``: a cache folder of the book's, or ``"gpt2"`` from the hub."""
+    return _ready(GPT2LMHeadModel.from_pretrained(name_or_folder))
+
+
+def _ready(model: GPT2LMHeadModel) -> GPT2LMHeadModel:
+    # transformers guesses the loss from the class name, fails for "GPT2LMHeadModel" and warns at
+    # every first forward pass; name it, since next-token cross-entropy is what GPT-2 is trained on.
+    model.loss_type = "ForCausalLM"
+    return model.eval()
+
+
+def count_parameters(model: torch.nn.Module, embeddings: bool = True) -> int:
+    """Number of parameters. ``embeddings=False`` leaves out token and position embeddings.
+
+    Kaplan et al. (2020) count *non-embedding* parameters: for tiny models the embedding tables
+    are a large share of the total and would bend a scaling law fitted to the total.
+    The tied output head of GPT-2 shares the token-embedding matrix, so it is counted once.
+    """
+    seen, total = set(), 0
+    for name, parameter in model.named_parameters():
+        if id(parameter) in seen:
+            continue
+        seen.add(id(parameter))
+        if not embeddings and (name.endswith("wte.weight") or name.endswith("wpe.weight")):
+            continue
+        total += parameter.numel()
+    return total
+
+
+@dataclass
+class TrainingRun:
+    """What a training loop leaves behind: the loss at every step and any periodic evaluations."""
+
+    steps: list[int] = field(default_factory=list)
+    losses: list[float] = field(default_factory=list)
+    evaluations: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+Batch = tuple[torch.Tensor, torch.Tensor]
+
+
+def train_language_model(
+    model: GPT2LMHeadModel,
+    batches: Callable[[int], Batch],
+    steps: int,
+    learning_rate: float = 3e-3,
+    weight_decay: float = 0.01,
+    warmup_steps: int = 50,
+    evaluate: Callable[[GPT2LMHeadModel], dict] | None = None,
+    evaluate_every: int = 0,
+    progress: bool = True,
+    description: str = "training",
+) -> TrainingRun:
+    """Train ``model`` with AdamW on next-token prediction and return the loss history.
+
+    ``batches(step)`` returns ``(input_ids, labels)``; label ``-100`` marks positions that do not
+    count towards the loss (e.g. the question part of an arithmetic problem). The learning rate
+    warms up linearly, then decays with a cosine to a tenth of its peak.
+    """
+    import math
+    import time
+
+    if steps < 1:
+        raise ValueError(f"steps must be at least 1, got {steps}.")
+    if learning_rate <= 0:
+        raise ValueError(f"learning_rate must be positive, got {learning_rate}.")
+    dev = next(model.parameters()).device
+    optimiser = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=weight_decay)
+
+    def schedule(step: int) -> float:
+        if step < warmup_steps:
+            return (step + 1) / warmup_steps
+        progress_fraction = (step - warmup_steps) / max(1, steps - warmup_steps)
+        return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress_fraction))
+
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimiser, schedule)
+    run = TrainingRun()
+    start = time.perf_counter()
+    model.train()
+    bar = tqdm(range(steps), desc=description, disable=not progress, mininterval=1.0)
+    for step in bar:
+        input_ids, labels = batches(step)
+        loss = model(input_ids=input_ids.to(dev), labels=labels.to(dev)).loss
+        optimiser.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimiser.step()
+        scheduler.step()
+        run.steps.append(step)
+        run.losses.append(loss.item())
+        if evaluate is not None and evaluate_every and ((step + 1) % evaluate_every == 0 or step + 1 == steps):
+            model.eval()
+            with torch.no_grad():
+                run.evaluations.append({"step": step + 1, **evaluate(model)})
+            model.train()
+        if step % 50 == 0:
+            bar.set_postfix(loss=f"{loss.item():.3f}")
+    model.eval()
+    run.seconds = time.perf_counter() - start
+    return run
+
+
+def to_device(model: torch.nn.Module, dev: torch.device | None = None) -> torch.nn.Module:
+    """Move a model to the book's device (CUDA when present)."""
+    return model.to(dev or default_device())
+
