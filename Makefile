@@ -2,6 +2,8 @@
 #
 #   make book      create .venv, install the pinned requirements, execute every chapter, render _build/html
 #   make test      create .venv if needed and run the test suite
+#   make student   the student edition: the same site and notebooks with every solution left out
+#   make site-check  open the built site in headless Chromium and check every page (see scripts/check_site.py)
 #
 # On a machine whose pip would fetch a CUDA build of torch, use the CPU wheels:
 #   make book TORCH_INDEX=https://download.pytorch.org/whl/cpu
@@ -13,7 +15,7 @@ INSTALLED := $(VENV)/.installed
 TORCH_INDEX ?=
 PIP_EXTRA := $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX),)
 
-.PHONY: book test benchmark notebooks clean
+.PHONY: book student test benchmark site-check clean
 
 $(INSTALLED): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,11 +31,27 @@ book: $(INSTALLED)
 	EMERGENT_STATIC=1 $(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "Open _build/html/index.html in a browser."
 
+# The student edition: solutions hidden on the site (sphinx-exercise's hide_solutions) and removed
+# from the generated notebooks; written to _build/student/_build/html for instructors to hand out.
+student: $(INSTALLED)
+	mkdir -p _build
+	$(BIN)/python -c "import os, yaml; c = yaml.safe_load(open('_config.yml')); \
+	  c['title'] += ' (student edition)'; c['sphinx']['config']['hide_solutions'] = True; \
+	  c['sphinx']['local_extensions'] = {k: os.path.abspath(v) for k, v in c['sphinx']['local_extensions'].items()}; \
+	  yaml.safe_dump(c, open('_build/student-config.yml', 'w'), sort_keys=False)"
+	EMERGENT_STATIC=1 $(BIN)/jupyter-book build . --config _build/student-config.yml \
+	  --path-output _build/student --warningiserror --keep-going
+	@echo "Student edition: _build/student/_build/html/index.html"
+
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
 
 benchmark: $(INSTALLED)
 	$(BIN)/python scripts/benchmark.py
+
+# Needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver).
+site-check: $(INSTALLED)
+	$(BIN)/python scripts/check_site.py
 
 clean:
 	rm -rf _build

@@ -5,6 +5,10 @@ site. Its first cell installs the book's library when run in Google Colab (and d
 elsewhere), so a reader can run the chapter with no other set-up. Each chapter page gets a line
 of links: download the notebook, and - when ``repository.url`` is set in ``_config.yml`` - open it
 in Colab from the published site branch.
+
+In the student edition (``hide_solutions: true``, see ``make student``) the notebooks leave out
+every solution: the cells from a ``{solution-start}`` directive to its ``{solution-end}``, and any
+single ``{solution}`` directive.
 """
 
 from __future__ import annotations
@@ -49,9 +53,42 @@ def colab_link(repository: dict, notebook: str) -> str | None:
     return f"https://colab.research.google.com/github/{match.group(1)}/blob/{branch}/{NOTEBOOKS}/{notebook}"
 
 
-def chapter_notebook(source: Path, repository: dict) -> nbformat.NotebookNode:
+SOLUTION_START = re.compile(r"^(```+|:::+)\{solution-start\}", re.MULTILINE)
+SOLUTION_END = re.compile(r"^(```+|:::+)\{solution-end\}.*?^\1[ \t]*$\n?", re.MULTILINE | re.DOTALL)
+SOLUTION = re.compile(r"^(```+|:::+)\{solution\}.*?^\1[ \t]*$\n?", re.MULTILINE | re.DOTALL)
+
+
+def without_solutions(cells: list) -> list:
+    """The cells a student gets: every solution, its prose and its code, left out."""
+    kept, inside = [], False
+    for cell in cells:
+        if cell.cell_type != "markdown":
+            if not inside:
+                kept.append(cell)
+            continue
+        text, visible = cell.source, ""
+        while text:  # walk the cell, keeping what lies outside solutions
+            if inside:
+                end = SOLUTION_END.search(text)
+                if not end:
+                    break
+                text, inside = text[end.end():], False
+            start = SOLUTION_START.search(text)
+            if not start:
+                visible += text
+                break
+            visible, text, inside = visible + text[: start.start()], text[start.start():], True
+        visible = SOLUTION.sub("", visible).strip()
+        if visible:
+            kept.append(nbformat.v4.new_markdown_cell(visible, metadata=cell.metadata))
+    return kept
+
+
+def chapter_notebook(source: Path, repository: dict, hide_solutions: bool = False) -> nbformat.NotebookNode:
     """The chapter as a notebook, with the Colab set-up cell first and no outputs."""
     notebook = jupytext.read(source)
+    if hide_solutions:
+        notebook.cells = without_solutions(notebook.cells)
     setup = nbformat.v4.new_code_cell(SETUP_SOURCE.replace("INSTALL_SOURCE", install_source(repository)))
     setup.metadata["tags"] = ["colab-setup"]
     notebook.cells.insert(0, setup)
@@ -83,7 +120,8 @@ def _write_notebooks(app, exception):
     target = Path(app.outdir) / NOTEBOOKS
     target.mkdir(parents=True, exist_ok=True)
     for source in sorted((srcdir / "book").glob("[0-9][0-9]_*.md")):
-        nbformat.write(chapter_notebook(source, repository), target / f"{source.stem}.ipynb")
+        notebook = chapter_notebook(source, repository, hide_solutions=app.config.hide_solutions)
+        nbformat.write(notebook, target / f"{source.stem}.ipynb")
 
 
 def setup(app):

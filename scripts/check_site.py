@@ -1,0 +1,124 @@
+"""Open the built site in headless Chromium and check what a reader would see.
+
+    python scripts/check_site.py            # after `make book`; needs Debian's chromium + chromium-driver
+
+The site in ``_build/html`` is served on localhost. The introduction and every page in the table of
+contents are opened; each must show its title, rendered maths (where the page has maths), at least
+one loaded figure (chapters with code), no empty widget boxes and no errors in the browser console.
+A screenshot of each page goes to ``_build/screenshots/``. Exits non-zero and names the page and the
+problem if anything fails.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import sys
+import threading
+from pathlib import Path
+
+import yaml
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "_build" / "html"
+SHOTS = ROOT / "_build" / "screenshots"
+
+# Chromium as root, offline: no sandbox, and no calls home that a closed network would refuse.
+CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--no-first-run", "--window-size=1280,2000"]
+
+
+def pages() -> list[tuple[str, bool]]:
+    """``(page, has_code)`` for the root page and every page in the table of contents."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
+    return [(name, "```{code-cell}" in (ROOT / f"{name}.md").read_text()) for name in files]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # one line per page is printed instead
+        pass
+
+
+def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def browser() -> webdriver.Chrome:
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+# Runs in the page: what it shows, once MathJax has finished typesetting.
+INSPECT = """
+const done = arguments[arguments.length - 1];
+const ready = (window.MathJax && MathJax.startup && MathJax.startup.promise) || Promise.resolve();
+ready.then(() => {
+  const main = document.querySelector("main") || document.body;
+  const images = [...main.querySelectorAll("img")];
+  done({
+    title: (main.querySelector("h1") || {}).textContent || "",
+    mathSource: main.querySelectorAll(".math, span.math, div.math").length,
+    mathRendered: main.querySelectorAll("mjx-container").length,
+    figures: images.filter(img => img.complete && img.naturalWidth > 0).length,
+    brokenImages: images.filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src),
+    widgetBoxes: main.querySelectorAll("script[type='application/vnd.jupyter.widget-view+json'], .jupyter-widgets").length,
+  });
+});
+"""
+
+
+def check_page(driver, base: str, name: str, has_code: bool) -> list[str]:
+    driver.get(f"{base}/{name}.html")
+    seen = driver.execute_async_script(INSPECT)
+    problems = []
+    if not seen["title"].strip():
+        problems.append("no title (h1)")
+    if seen["mathSource"] and not seen["mathRendered"]:
+        problems.append(f"{seen['mathSource']} maths elements, none rendered by MathJax")
+    if has_code and not seen["figures"]:
+        problems.append("no figure loaded")
+    if seen["brokenImages"]:
+        problems.append(f"images that did not load: {seen['brokenImages']}")
+    if seen["widgetBoxes"]:
+        problems.append(f"{seen['widgetBoxes']} widget boxes (empty on a site without a kernel)")
+    errors = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    if errors:
+        problems.append(f"console errors: {errors}")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SHOTS / f"{name.replace('/', '_')}.png"))
+    return problems
+
+
+def main() -> int:
+    if not (SITE / "index.html").is_file():
+        print(f"No site at {SITE}: run `make book` first.", file=sys.stderr)
+        return 2
+    server, base = serve(SITE)
+    driver = browser()
+    driver.set_script_timeout(30)
+    failures = 0
+    try:
+        for name, has_code in pages():
+            problems = check_page(driver, base, name, has_code)
+            failures += bool(problems)
+            print(f"{'FAIL' if problems else 'ok  '} {name}" + "".join(f"\n     - {p}" for p in problems))
+    finally:
+        driver.quit()
+        server.shutdown()
+    print(f"{len(pages()) - failures} passed, {failures} failed; screenshots in {SHOTS.relative_to(ROOT)}/")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

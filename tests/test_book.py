@@ -1,0 +1,76 @@
+"""Checks of the book itself: its table of contents, chapter files and generated notebooks."""
+
+import sys
+from pathlib import Path
+
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+
+from notebook_links import chapter_notebook, colab_link, install_source, without_solutions  # noqa: E402
+
+from emergent.ledger import CHAPTERS  # noqa: E402
+
+
+def toc_files():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+
+
+def test_every_page_in_the_toc_exists_and_every_chapter_is_listed():
+    files = toc_files()
+    for name in files:
+        assert (ROOT / f"{name}.md").is_file(), f"{name}.md is in _toc.yml but does not exist"
+    for chapter in (ROOT / "book").glob("[0-9][0-9]_*.md"):
+        assert f"book/{chapter.stem}" in files, f"{chapter.name} is not in _toc.yml"
+
+
+def test_chapter_files_carry_their_slug_and_set_a_timeout():
+    for chapter in (ROOT / "book").glob("[0-9][0-9]_*.md"):
+        slug = chapter.stem[3:]
+        assert slug in CHAPTERS or slug == "model_zoo", f"{chapter.name}: unknown slug {slug!r}"
+        assert "execution_timeout:" in chapter.read_text(), f"{chapter.name} sets no execution_timeout"
+
+
+def test_no_notebooks_or_outputs_are_committed_next_to_chapters():
+    assert not list((ROOT / "book").glob("*.ipynb"))
+
+
+def test_colab_notebook_installs_the_library_first():
+    notebook = chapter_notebook(ROOT / "book" / "00_model_zoo.md", {})
+    first = notebook.cells[0]
+    assert first.cell_type == "code" and "google.colab" in first.source and "%pip install" in first.source
+    assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
+
+
+def test_colab_link_appears_only_with_a_github_repository():
+    assert colab_link({"url": ""}, "01_x.ipynb") is None
+    link = colab_link({"url": "https://github.com/someone/book"}, "01_x.ipynb")
+    assert link == "https://colab.research.google.com/github/someone/book/blob/gh-pages/_notebooks/01_x.ipynb"
+    assert install_source({"url": "https://github.com/someone/book"}) == "emergent-book @ git+https://github.com/someone/book@main"
+
+
+def markdown(text):
+    return nbformat.v4.new_markdown_cell(text)
+
+
+def code(text):
+    return nbformat.v4.new_code_cell(text)
+
+
+def test_student_edition_drops_solution_prose_and_code():
+    cells = [
+        markdown("Intro.\n\n```{exercise} Sum\n:label: ex-sum\nWrite it.\n```\n\n```{solution-start} ex-sum\n"
+                 ":class: dropdown\n```\nThe answer uses a loop."),
+        code("reference_solution()"),
+        markdown("```{solution-end}\n```\n\nNext section."),
+        markdown("```{solution} ex-other\nSay 42.\n```\nAfter."),
+        code("keep_me()"),
+    ]
+    kept = without_solutions(cells)
+    text = "\n".join(cell.source for cell in kept)
+    assert "Write it." in text and "Next section." in text and "After." in text and "keep_me()" in text
+    assert "reference_solution" not in text and "The answer uses" not in text and "42" not in text
+    assert "solution" not in text
