@@ -4,6 +4,7 @@
 #   make test      create .venv if needed and run the test suite
 #   make student   the student edition: the same site and notebooks with every solution left out
 #   make site-check  open the built site in headless Chromium and check every page (see scripts/check_site.py)
+#   make colab-check run every chapter notebook as Colab would, in a fresh environment (scripts/check_colab.py)
 #
 # On a machine whose pip would fetch a CUDA build of torch, use the CPU wheels:
 #   make book TORCH_INDEX=https://download.pytorch.org/whl/cpu
@@ -15,7 +16,7 @@ INSTALLED := $(VENV)/.installed
 TORCH_INDEX ?=
 PIP_EXTRA := $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX),)
 
-.PHONY: book student test benchmark site-check clean
+.PHONY: book student test benchmark site-check colab-check clean
 
 $(INSTALLED): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +53,9 @@ benchmark: $(INSTALLED)
 # Needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver).
 site-check: $(INSTALLED)
 	$(BIN)/python scripts/check_site.py
+
+colab-check: $(INSTALLED)
+	$(BIN)/python scripts/check_colab.py
 
 clean:
 	rm -rf _build

@@ -4,8 +4,9 @@
 
 The site in ``_build/html`` is served on localhost. The introduction and every page in the table of
 contents are opened; each must show its title, rendered maths (where the page has maths), at least
-one loaded figure (chapters with code), no empty widget boxes and no errors in the browser console.
-A screenshot of each page goes to ``_build/screenshots/``. Exits non-zero and names the page and the
+one loaded figure (chapters), no empty widget boxes and no errors in the browser console.
+A screenshot of each page goes to ``_build/screenshots/``. Every link between pages of the site
+(and to an anchor in a page) must lead somewhere. Exits non-zero and names the page and the
 problem if anything fails.
 """
 
@@ -13,11 +14,14 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import sys
 import threading
 from pathlib import Path
 
 import yaml
+from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
@@ -32,10 +36,10 @@ CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-
 
 
 def pages() -> list[tuple[str, bool]]:
-    """``(page, has_code)`` for the root page and every page in the table of contents."""
+    """``(page, is_chapter)`` for the root page and every page in the table of contents."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     files = [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
-    return [(name, "```{code-cell}" in (ROOT / f"{name}.md").read_text()) for name in files]
+    return [(name, re.fullmatch(r"book/\d\d_\w+", name) is not None) for name in files]
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -78,7 +82,7 @@ ready.then(() => {
 """
 
 
-def check_page(driver, base: str, name: str, has_code: bool) -> list[str]:
+def check_page(driver, base: str, name: str, is_chapter: bool) -> list[str]:
     driver.get(f"{base}/{name}.html")
     seen = driver.execute_async_script(INSPECT)
     problems = []
@@ -86,7 +90,7 @@ def check_page(driver, base: str, name: str, has_code: bool) -> list[str]:
         problems.append("no title (h1)")
     if seen["mathSource"] and not seen["mathRendered"]:
         problems.append(f"{seen['mathSource']} maths elements, none rendered by MathJax")
-    if has_code and not seen["figures"]:
+    if is_chapter and not seen["figures"]:
         problems.append("no figure loaded")
     if seen["brokenImages"]:
         problems.append(f"images that did not load: {seen['brokenImages']}")
@@ -100,24 +104,65 @@ def check_page(driver, base: str, name: str, has_code: bool) -> list[str]:
     return problems
 
 
+class _Links(HTMLParser):
+    """The ids a page defines and the links it makes."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links = set(), []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+
+
+def broken_internal_links(site: Path = SITE) -> list[str]:
+    """Every link from one page of the site to a page or anchor of the site that does not exist."""
+    pages = {}
+    for path in site.rglob("*.html"):
+        parser = _Links()
+        parser.feed(path.read_text(errors="replace"))
+        pages[path.resolve()] = parser
+    broken = []
+    for path, parser in pages.items():
+        for href in parser.links:
+            target = urlsplit(href)
+            if target.scheme or target.netloc or href.startswith(("mailto:", "javascript:")):
+                continue  # external: not checked offline
+            file = (path.parent / unquote(target.path)).resolve() if target.path else path
+            if file.is_dir():
+                file = file / "index.html"
+            if not file.exists():
+                broken.append(f"{path.relative_to(site.resolve())}: {href} (no such file)")
+            elif target.fragment and file in pages and unquote(target.fragment) not in pages[file].ids:
+                broken.append(f"{path.relative_to(site.resolve())}: {href} (no such anchor)")
+    return broken
+
+
 def main() -> int:
     if not (SITE / "index.html").is_file():
         print(f"No site at {SITE}: run `make book` first.", file=sys.stderr)
         return 2
+    broken = broken_internal_links()
+    for link in broken:
+        print(f"FAIL broken internal link: {link}")
     server, base = serve(SITE)
     driver = browser()
     driver.set_script_timeout(30)
     failures = 0
     try:
-        for name, has_code in pages():
-            problems = check_page(driver, base, name, has_code)
+        for name, is_chapter in pages():
+            problems = check_page(driver, base, name, is_chapter)
             failures += bool(problems)
             print(f"{'FAIL' if problems else 'ok  '} {name}" + "".join(f"\n     - {p}" for p in problems))
     finally:
         driver.quit()
         server.shutdown()
     print(f"{len(pages()) - failures} passed, {failures} failed; screenshots in {SHOTS.relative_to(ROOT)}/")
-    return 1 if failures else 0
+    return 1 if failures or broken else 0
 
 
 if __name__ == "__main__":

@@ -74,3 +74,14 @@ def test_student_edition_drops_solution_prose_and_code():
     assert "Write it." in text and "Next section." in text and "After." in text and "keep_me()" in text
     assert "reference_solution" not in text and "The answer uses" not in text and "42" not in text
     assert "solution" not in text
+
+
+def test_link_check_finds_missing_pages_and_anchors(tmp_path):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from check_site import broken_internal_links
+
+    (tmp_path / "a.html").write_text('<h1 id="top">A</h1><a href="b.html#here">ok</a><a href="b.html#gone">x</a>'
+                                     '<a href="c.html">y</a><a href="https://example.org/">external</a>')
+    (tmp_path / "b.html").write_text('<p id="here">B</p><a href="a.html#top">back</a>')
+    broken = broken_internal_links(tmp_path)
+    assert broken == ["a.html: b.html#gone (no such anchor)", "a.html: c.html (no such file)"]
