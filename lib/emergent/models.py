@@ -12,11 +12,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 import torch
-from tqdm.auto import tqdm
 from transformers import GPT2Config, GPT2LMHeadModel
 from transformers.utils import logging as transformers_logging
 
 from .profiles import device as default_device
+from .progress import progress_bar
 
 transformers_logging.disable_progress_bar()  # one bar per training run is enough
 
@@ -153,7 +153,7 @@ def train_language_model(
     run = TrainingRun()
     start = time.perf_counter()
     model.train()
-    bar = tqdm(range(steps), desc=description, disable=not progress, mininterval=1.0)
+    bar = progress_bar(range(steps), desc=description, disable=not progress, mininterval=1.0)
     for step in bar:
         input_ids, labels = batches(step)
         loss = model(input_ids=input_ids.to(dev), labels=labels.to(dev)).loss
