@@ -12,9 +12,9 @@ def test_results_table_lists_every_record_with_claim_citation_and_provenance(tmp
            verdict="corrected", note="3 nats = 4.33 bits")
     text = results_markdown()
     assert text.index("### Compression is intelligence") < text.index("### Grokking")  # book order
-    assert "| `plateau_ratio` | 12.5 |" in text
+    assert "| `plateau_ratio` | 12.5 |" in text and "| `bits_per_token` | 4.328 bits |" in text
     assert "{cite:p}`power2022grokking`" in text
-    assert "✎ corrected" in text and "a \\| b" in text  # pipes escaped, table intact
+    assert "**✎ corrected**: 3 nats = 4.33 bits" in text and "a \\| b" in text  # pipes escaped
     assert "`default` profile" in text
     assert verdict_counts() == {"confirmed": 1, "corrected": 1}
 

@@ -55,14 +55,13 @@ def results_markdown(ledgers: dict[str, dict] | None = None) -> str:
             f"Measured with the `{ledger['profile']}` profile on {ledger['device']} "
             f"({ledger.get('machine', 'unknown machine')}), library version {ledger['library_version']}.\n"
         )
-        parts.append("| quantity | measured | unit | published figure or seed claim | verdict | why |")
-        parts.append("|---|---:|---|---|---|---|")
+        parts.append("| quantity | measured | published figure or source claim | verdict, and why |")
+        parts.append("|---|---|---|---|")
         for key, entry in ledger["records"].items():
+            measured = f"{format_value(entry['value'])} {_cell(entry.get('unit', ''))}".strip()
             verdict = VERDICT_MARKS.get(entry.get("verdict", ""), "-")
-            parts.append(
-                f"| `{key}` | {format_value(entry['value'])} | {_cell(entry.get('unit', ''))} | {_claim(entry)} "
-                f"| {verdict} | {_cell(entry.get('note', '')) or '-'} |"
-            )
+            why = _cell(entry.get("note", ""))
+            parts.append(f"| `{key}` | {measured} | {_claim(entry)} | **{verdict}**{': ' + why if why else ''} |")
         parts.append("")
     return "\n".join(parts)
 
