@@ -30,7 +30,7 @@ def _as_embedding(embedding) -> np.ndarray:
 
 
 def fourier_spectrum(embedding) -> np.ndarray:
-    """Share of the embedding's (mean-free) energy at each frequency ``k = 1 .. (p-1)//2``.
+    """Share of the embedding's (mean-free) energy at each frequency ``k = 1 .. p//2``.
 
     Returns an array ``s`` with ``s[k-1]`` the share at frequency ``k``; the shares sum to 1
     (for even ``p`` the Nyquist frequency ``p/2`` is counted with ``k = p//2``).

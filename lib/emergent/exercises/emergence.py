@@ -82,14 +82,16 @@ def check_find_induction_head(student: Callable, model) -> bool:
         got = tuple(int(v) for v in got)
     except (TypeError, ValueError):
         raise CheckFailed(f"find_induction_head(model) should return (layer, head) as two integers, got {got!r}.") from None
-    if got != (layer, head):
+    in_range = 0 <= got[0] < scores.shape[0] and 0 <= got[1] < scores.shape[1]
+    # a probe on other random tokens may rank two near-equal heads the other way round: accept either
+    if got != (layer, head) and not (in_range and float(scores[got]) >= float(scores.max()) - 0.05):
         raise CheckFailed(
             f"find_induction_head(model) returned {got}, but the head with the highest prefix-matching score is "
             f"(layer={layer}, head={head}) with a score of {float(scores[layer, head]):.2f}; yours scores "
-            f"{float(scores[got]) if 0 <= got[0] < scores.shape[0] and 0 <= got[1] < scores.shape[1] else float('nan'):.2f}."
+            f"{float(scores[got]) if in_range else float('nan'):.2f}."
             "\nHint: layers and heads count from 0; feed a sequence that repeats a segment of distinct tokens, and for "
             "each query in the second copy read the attention to the position just after the earlier occurrence "
             "of the same token (t - period + 1)."
         )
-    print(f"✔ find_induction_head: layer {layer}, head {head} (prefix-matching score {float(scores[layer, head]):.2f}).")
+    print(f"✔ find_induction_head: layer {got[0]}, head {got[1]} (prefix-matching score {float(scores[got]):.2f}).")
     return True
