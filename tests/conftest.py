@@ -4,6 +4,8 @@ import os
 
 import pytest
 
+from emergent.seeding import set_threads
+
 
 @pytest.fixture(autouse=True)
 def _private_folders(tmp_path_factory, monkeypatch):
@@ -13,3 +15,4 @@ def _private_folders(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("EMERGENT_THREADS", os.environ.get("EMERGENT_THREADS", "2"))
     monkeypatch.delenv("EMERGENT_PROFILE", raising=False)
     monkeypatch.delenv("EMERGENT_STATIC", raising=False)
+    set_threads()  # every test with the same, fixed number of torch threads

@@ -1,0 +1,107 @@
+"""A tiny GPT-2 that memorises the synthetic world of :mod:`emergent.knowledge_base`.
+
+The model reads each training sentence ("<bos> it is known that Kavo Drennik lives in") and is
+trained to predict its last word, the answer ("oslo"): the loss counts the answer token only, since
+the rest of a sentence (an opening, a made-up name) cannot be predicted and would only slow the
+memorisation down. Recall is top-1 accuracy on the answer, on training or held-out templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import torch
+from transformers import GPT2LMHeadModel
+
+from .cache import load_or_train
+from .knowledge_base import KnowledgeBase, Prompt, WorldConfig, batch_prompts, make_knowledge_base
+from .models import TinyGPT2, tiny_gpt2, train_language_model
+from .profiles import device
+
+
+@dataclass(frozen=True)
+class FactRecipe:
+    n_layer: int = 4  # enough depth for a picture of "which layer" to mean something
+    n_embd: int = 128
+    n_head: int = 4
+    steps: int = 1500  # ~40 passes over the training sentences; recall saturates before the end
+    batch_size: int = 256
+    learning_rate: float = 3e-3
+    weight_decay: float = 0.01
+    seed: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _answer_batches(kb: KnowledgeBase, batch_size: int, seed: int):
+    prompts = kb.prompts(held_out=False)
+    ids, last = batch_prompts(prompts, kb.pad_id)
+    answers = torch.tensor([p.answer for p in prompts])
+    # input = prompt + answer; label = answer at the last prompt position (shifted inside GPT-2)
+    full = torch.cat([ids, torch.full((len(prompts), 1), kb.pad_id)], dim=1)
+    full[torch.arange(len(prompts)), last + 1] = answers
+    labels = torch.full_like(full, -100)
+    labels[torch.arange(len(prompts)), last + 1] = answers
+    generator = torch.Generator().manual_seed(seed)
+
+    def batches(step: int):
+        rows = torch.randint(len(prompts), (batch_size,), generator=generator)
+        return full[rows], labels[rows]
+
+    return batches
+
+
+def train_fact_model(kb: KnowledgeBase, recipe: FactRecipe = FactRecipe(), progress: bool = True):
+    """Train a fresh tiny GPT-2 on ``kb``; returns (model, extras with the loss curve and recall)."""
+    shape = TinyGPT2(vocab_size=len(kb.vocabulary), n_positions=32, n_layer=recipe.n_layer,
+                     n_head=recipe.n_head, n_embd=recipe.n_embd)
+    model = tiny_gpt2(shape, seed=recipe.seed).to(device())
+    run = train_language_model(
+        model, _answer_batches(kb, recipe.batch_size, recipe.seed), recipe.steps,
+        learning_rate=recipe.learning_rate, weight_decay=recipe.weight_decay, warmup_steps=100,
+        progress=progress, description="learning the facts",
+    )
+    model = model.cpu()
+    extras = {
+        "losses": run.losses[::10],
+        "seconds": run.seconds,
+        "recall_train": recall(model, kb, kb.prompts(held_out=False)),
+        "recall_heldout": recall(model, kb, kb.prompts(held_out=True)),
+    }
+    return model, extras
+
+
+def trained_fact_model(world: WorldConfig = WorldConfig(), recipe: FactRecipe = FactRecipe()):
+    """(knowledge base, model, extras), the model loaded from the cache when trained before."""
+    kb = make_knowledge_base(world)
+    model, extras = load_or_train(
+        "knowledge-facts", {"world": world.as_dict(), "recipe": recipe.as_dict()},
+        lambda: train_fact_model(kb, recipe),
+    )
+    return kb, model, extras
+
+
+@torch.no_grad()
+def answer_logits(model: GPT2LMHeadModel, prompts: list[Prompt], pad_id: int, batch_size: int = 1024) -> torch.Tensor:
+    """Next-token logits at the end of each prompt.  (len(prompts), vocab)"""
+    out = []
+    dev = next(model.parameters()).device
+    for start in range(0, len(prompts), batch_size):
+        ids, last = batch_prompts(prompts[start:start + batch_size], pad_id)
+        logits = model(input_ids=ids.to(dev)).logits  # (B, T, V)
+        out.append(logits[torch.arange(len(last)), last.to(dev)].float().cpu())
+    return torch.cat(out)
+
+
+def predictions(model: GPT2LMHeadModel, kb: KnowledgeBase, prompts: list[Prompt]) -> torch.Tensor:
+    """The model's top-1 next token for each prompt.  (len(prompts),)"""
+    return answer_logits(model, prompts, kb.pad_id).argmax(-1)
+
+
+def recall(model: GPT2LMHeadModel, kb: KnowledgeBase, prompts: list[Prompt]) -> float:
+    """Fraction of prompts whose top-1 next token is the answer."""
+    if not prompts:
+        raise ValueError("Give at least one prompt to measure recall on.")
+    answers = torch.tensor([p.answer for p in prompts])
+    return float((predictions(model, kb, prompts) == answers).float().mean())

@@ -1,0 +1,222 @@
+"""Scaling laws: fitting L(N) = E + A N^-alpha, and splitting a compute budget between N and D.
+
+Three ideas, in the order the chapter uses them:
+
+1. A power law with a floor, fitted to (parameters, loss) points, with an uncertainty from a
+   residual bootstrap (refit on the fitted curve plus resampled residuals).
+2. The two published answers to "10x more compute: how much bigger a model, how much more data?":
+   Kaplan et al. (2020), N_opt ~ C^0.73, and Hoffmann et al. (2022, "Chinchilla"), whose parametric
+   loss L(N, D) = E + A/N^alpha + B/D^beta gives N_opt ~ C^(beta/(alpha+beta)) in closed form.
+3. The IsoFLOP method: at a fixed budget C = 6ND, train several sizes, fit a parabola to loss
+   against log N, and read off the optimum.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import curve_fit
+
+# Published constants --------------------------------------------------------------------------
+
+KAPLAN_N_EXPONENT = 0.73  # Kaplan et al. (2020): N_opt ~ C^0.73 (their D_opt ~ C^0.27)
+CHINCHILLA = {"E": 1.69, "A": 406.4, "B": 410.7, "alpha": 0.34, "beta": 0.28}  # Hoffmann et al., approach 3
+CHINCHILLA_TOKENS_PER_PARAMETER = 20.0  # the rule of thumb from Chinchilla itself: 70B params, 1.4T tokens
+
+
+# 1. Power laws ------------------------------------------------------------------------------
+
+
+def power_law(n, E: float, A: float, alpha: float):
+    """``E + A * n**(-alpha)``: an irreducible floor plus a term that shrinks with size."""
+    return E + A * np.asarray(n, dtype=float) ** (-alpha)
+
+
+def _as_points(x, y, at_least: int):
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if x.ndim != 1 or x.shape != y.shape:
+        raise ValueError(f"x and y must be 1-D and of equal length, got shapes {x.shape} and {y.shape}.")
+    if len(x) < at_least:
+        raise ValueError(f"need at least {at_least} points to fit, got {len(x)}.")
+    if (x <= 0).any() or (y <= 0).any() or not (np.isfinite(x).all() and np.isfinite(y).all()):
+        raise ValueError("every x and y must be positive and finite (power laws live on log axes).")
+    return x, y
+
+
+def fit_pure_power_law(x, y) -> tuple[float, float]:
+    """Least squares on log-log axes: ``y ~ k * x**a``. Returns ``(a, k)``.
+
+    This is how exponents such as N_opt ~ C^a are read off: a straight line through
+    ``(log x, log y)``; its slope is the exponent.
+    """
+    x, y = _as_points(x, y, 2)
+    if np.ptp(np.log(x)) == 0:
+        raise ValueError("all x are equal: a slope needs at least two different x values.")
+    slope, intercept = np.polyfit(np.log(x), np.log(y), 1)
+    return float(slope), float(math.exp(intercept))
+
+
+@dataclass
+class PowerLawFit:
+    """``L(N) = E + A N^-alpha`` with bootstrap standard errors and percentile intervals."""
+
+    E: float
+    A: float
+    alpha: float
+    E_err: float
+    alpha_err: float
+    alpha_interval: tuple[float, float]
+    E_interval: tuple[float, float]
+    samples: np.ndarray  # (bootstrap, 3): E, A, alpha of every refit
+
+    def __call__(self, n):
+        return power_law(n, self.E, self.A, self.alpha)
+
+    def __str__(self):
+        return (f"L(N) = {self.E:.3f} + {self.A:.3g} N^-{self.alpha:.3f}   "
+                f"(alpha = {self.alpha:.2f} ± {self.alpha_err:.2f}, E = {self.E:.2f} ± {self.E_err:.2f})")
+
+
+def _fit_once(n, loss, start):
+    # Fit log L: every point then weighs by its relative error, as on the log-log plot.
+    def model(log_n, E, log_A, alpha):
+        return np.log(E + np.exp(log_A - alpha * log_n))
+
+    bounds = ([0.0, -50.0, 0.01], [float(loss.min()) * 0.999, 50.0, 3.0])
+    start = np.clip(start, np.array(bounds[0]) + 1e-6, np.array(bounds[1]) - 1e-6)
+    params, _ = curve_fit(model, np.log(n), np.log(loss), p0=start, bounds=bounds, maxfev=20000)
+    return params
+
+
+def fit_power_law(n, loss, bootstrap: int = 300, seed: int = 0) -> PowerLawFit:
+    """Fit ``L = E + A N^-alpha`` to points ``(n, loss)`` and bootstrap the uncertainty.
+
+    The bootstrap resamples the *residuals* of the fit (in log loss) and refits ``bootstrap`` times:
+    with a handful of models, resampling the models themselves would often leave too few distinct
+    sizes to fit three parameters.
+    """
+    n, loss = _as_points(n, loss, 4)
+    if not isinstance(bootstrap, int) or bootstrap < 0:
+        raise ValueError(f"bootstrap must be a non-negative integer, got {bootstrap!r}.")
+    best, best_cost = None, np.inf
+    for alpha0 in (0.1, 0.3, 0.6, 1.0):
+        for floor in (0.0, 0.5, 0.9):
+            E0 = floor * loss.min()
+            A0 = max(loss.max() - E0, 1e-9) * n.min() ** alpha0
+            try:
+                params = _fit_once(n, loss, np.array([E0, math.log(A0), alpha0]))
+            except (RuntimeError, ValueError):
+                continue
+            cost = np.sum((np.log(power_law(n, params[0], math.exp(params[1]), params[2])) - np.log(loss)) ** 2)
+            if cost < best_cost:
+                best, best_cost = params, cost
+    if best is None:
+        raise ValueError("the power-law fit did not converge; check that loss falls with n.")
+    fitted = np.log(power_law(n, best[0], math.exp(best[1]), best[2]))
+    residuals = np.log(loss) - fitted
+    rng = np.random.default_rng(seed)
+    samples = []
+    for _ in range(bootstrap):
+        fake = np.exp(fitted + rng.choice(residuals, size=len(residuals), replace=True))
+        try:
+            p = _fit_once(n, fake, best)
+        except (RuntimeError, ValueError):
+            continue
+        samples.append([p[0], math.exp(p[1]), p[2]])
+    samples = np.array(samples).reshape(-1, 3)
+    spread = samples.std(axis=0) if len(samples) > 1 else np.full(3, np.nan)
+    interval = lambda column: tuple(np.percentile(samples[:, column], [2.5, 97.5])) if len(samples) > 1 else (np.nan, np.nan)  # noqa: E731
+    return PowerLawFit(
+        E=float(best[0]), A=float(math.exp(best[1])), alpha=float(best[2]),
+        E_err=float(spread[0]), alpha_err=float(spread[2]),
+        alpha_interval=interval(2), E_interval=interval(0), samples=samples,
+    )
+
+
+# 2. Allocating compute ------------------------------------------------------------------------
+
+
+def allocate(compute_factor: float, n_exponent: float) -> tuple[float, float]:
+    """Grow compute by ``compute_factor``: by what factor grow N and D, if N_opt ~ C^a?
+
+    With C = 6ND fixed, D_opt ~ C^(1-a), so the two factors multiply back to ``compute_factor``.
+    """
+    if not compute_factor > 0:
+        raise ValueError(f"compute_factor must be positive, got {compute_factor}.")
+    if not 0 <= n_exponent <= 1:
+        raise ValueError(f"n_exponent must lie in [0, 1] (N and D both grow with C), got {n_exponent}.")
+    return compute_factor**n_exponent, compute_factor ** (1 - n_exponent)
+
+
+def kaplan_allocation(compute_factor: float) -> tuple[float, float]:
+    """Kaplan et al.: parameters take most of the growth (N ~ C^0.73, D ~ C^0.27)."""
+    return allocate(compute_factor, KAPLAN_N_EXPONENT)
+
+
+def chinchilla_exponent(alpha: float = CHINCHILLA["alpha"], beta: float = CHINCHILLA["beta"]) -> float:
+    """The exponent a in N_opt ~ C^a implied by L = E + A/N^alpha + B/D^beta: beta / (alpha + beta)."""
+    if alpha <= 0 or beta <= 0:
+        raise ValueError(f"alpha and beta must be positive, got {alpha} and {beta}.")
+    return beta / (alpha + beta)
+
+
+def chinchilla_allocation(compute_factor: float) -> tuple[float, float]:
+    """Hoffmann et al.: parameters and data grow about equally (N ~ C^0.45 from the parametric fit)."""
+    return allocate(compute_factor, chinchilla_exponent())
+
+
+def chinchilla_loss(n, d, E=CHINCHILLA["E"], A=CHINCHILLA["A"], B=CHINCHILLA["B"],
+                    alpha=CHINCHILLA["alpha"], beta=CHINCHILLA["beta"]):
+    """The parametric loss of Hoffmann et al.: ``E + A/N^alpha + B/D^beta`` (nats per token)."""
+    n = np.asarray(n, dtype=float)
+    d = np.asarray(d, dtype=float)
+    if (n <= 0).any() or (d <= 0).any():
+        raise ValueError("parameters n and tokens d must be positive.")
+    return E + A / n**alpha + B / d**beta
+
+
+def chinchilla_optimum(compute: float, A=CHINCHILLA["A"], B=CHINCHILLA["B"],
+                       alpha=CHINCHILLA["alpha"], beta=CHINCHILLA["beta"]) -> tuple[float, float]:
+    """``(N_opt, D_opt)`` minimising the parametric loss at ``6 N D = compute`` (closed form).
+
+    N_opt = G (C/6)^(beta/(alpha+beta)) and D_opt = (C/6) / N_opt, with
+    G = (alpha A / (beta B))^(1/(alpha+beta)).
+    """
+    if not compute > 0:
+        raise ValueError(f"compute must be positive (FLOPs), got {compute}.")
+    G = (alpha * A / (beta * B)) ** (1 / (alpha + beta))
+    n_opt = G * (compute / 6) ** (beta / (alpha + beta))
+    return n_opt, compute / (6 * n_opt)
+
+
+# 3. IsoFLOP profiles ----------------------------------------------------------------------------
+
+
+def isoflop_optimum(n, loss, strict: bool = True) -> tuple[float, float]:
+    """Fit ``loss = u (log N)^2 + v log N + w`` and return ``(N_opt, loss at N_opt)``.
+
+    With ``strict``, raises ValueError when the parabola opens downwards (the sizes tried do not
+    bracket a minimum). With ``strict=False`` it then falls back to the best size tried, and it keeps
+    the vertex inside the range of sizes tried rather than extrapolating.
+    """
+    n, loss = _as_points(n, loss, 3)
+    u, v, w = np.polyfit(np.log(n), loss, 2)
+    if u <= 0:
+        if strict:
+            raise ValueError("loss against log N is not convex here: try sizes on both sides of the optimum.")
+        best = int(np.argmin(loss))
+        return float(n[best]), float(loss[best])
+    log_opt = -v / (2 * u)
+    if not strict:
+        log_opt = float(np.clip(log_opt, np.log(n).min(), np.log(n).max()))
+    return float(math.exp(log_opt)), float(u * log_opt**2 + v * log_opt + w)
+
+
+def steps_for_budget(compute: float, n: int, tokens_per_step: float) -> int:
+    """Training steps that spend ``compute`` FLOPs on a model of ``n`` parameters (C = 6 N D)."""
+    if compute <= 0 or n <= 0 or tokens_per_step <= 0:
+        raise ValueError("compute, n and tokens_per_step must all be positive.")
+    return max(1, round(compute / (6 * n * tokens_per_step)))
