@@ -128,3 +128,21 @@ def test_vision_sweep_all_k_of_k_stays_at_zero_while_accuracy_climbs():
     assert result["accuracy"][0] < result["accuracy"][1] < result["accuracy"][2]
     assert result["accuracy"][1] > 0.5 and result["all_k_correct"][1] < 0.1
     assert result["all_k_correct"][2] > result["all_k_correct"][1]
+
+
+@pytest.mark.slow
+def test_on_the_trained_family_exact_match_looks_emergent_and_edit_distance_does_not():
+    """The chapter's claim on the default-profile family itself (this trains it: a few minutes)."""
+    from emergent.family import default_data, train_family
+
+    data = default_data()
+    family = train_family(progress=False)
+    lengths = list(range(data.min_digits, data.max_digits + 1))
+    scores = mirage.score_family(family, data.width, lengths, count=500, progress=False)
+    N = scores["N"]
+    sharp = mirage.emergence_score(N, scores["exact_match"][:, -1], resolution=1 / 500)
+    smooth = mirage.emergence_score(N, -scores["edit_distance"][:, -1], resolution=1 / 500)
+    assert sharp >= 3 * smooth, (sharp, smooth)
+    assert scores["exact_match"][0, -1] < 0.05 < scores["exact_match"][-1, -1]  # near zero, then a jump
+    mean_error = np.mean(np.abs(scores["accuracy_to_the_L"] - scores["exact_match"]))
+    assert mean_error < 0.1, mean_error  # exact match ≈ p^L
