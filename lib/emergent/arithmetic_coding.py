@@ -231,9 +231,54 @@ def range_decode(words: np.ndarray, probabilities, count: int) -> np.ndarray:
     return decoder.decode(CATEGORICAL, rows)
 
 
-def range_code_bits(symbols: Sequence[int], probabilities) -> int:
-    """Length in bits of the range coder's output (whole 32-bit words)."""
-    return 32 * int(range_encode(symbols, probabilities).size)
+def _words_from_bits(bits: str) -> np.ndarray:
+    """Pack a bit string into 32-bit words, filling the last word with zeros."""
+    bits = bits + "0" * (-len(bits) % 32)
+    return np.array([int(bits[i:i + 32], 2) for i in range(0, len(bits), 32)], dtype=np.uint32)
+
+
+def range_decode_bits(bits: str, probabilities, count: int) -> np.ndarray:
+    """Decode ``count`` symbols from a bit string made by :func:`range_encode_shortest`."""
+    if set(bits) - {"0", "1"}:
+        raise ValueError("A code is a string of '0' and '1' characters.")
+    return range_decode(_words_from_bits(bits), probabilities, count)
+
+
+def range_encode_shortest(symbols: Sequence[int], probabilities) -> str:
+    """The range coder's output cut to the fewest bits that still pin down the message.
+
+    ``constriction`` ends its stream on a whole 32-bit word, which can cost up to a word or two
+    more than the message needs. Its final interval is hidden inside the library, so we find the
+    shortest ending by asking the decoder: a candidate ``b`` is accepted when ``b`` followed by
+    zeros *and* ``b`` followed by ones both decode to the message, i.e. when every number that
+    starts ``0.b`` lies in the final interval, the same rule the teaching coder uses. Every
+    candidate is checked by decoding, so the result always round-trips. Meant for short messages:
+    each try is a full decode.
+    """
+    symbols = np.asarray(symbols, dtype=np.int32)
+    rows = _probability_rows(probabilities, symbols.size)
+    point = "".join(format(int(word), "032b") for word in range_encode(symbols, rows))
+
+    def decodes(bits: str) -> bool:
+        try:
+            return np.array_equal(range_decode_bits(bits, rows, symbols.size), symbols)
+        except AssertionError:  # constriction's way of saying "these bits are not a valid stream"
+            return False
+
+    # No ending shorter than the ideal length can fit, so start just below it. At the first length k
+    # that fits, the final interval is narrower than four steps of 2**-k and holds the point the
+    # range coder chose, so the fitting candidate is within four steps of that point.
+    ideal = float(-np.log2(rows[np.arange(symbols.size), symbols]).sum()) if symbols.size else 0.0
+    k = max(0, math.floor(ideal) - 2)
+    while True:
+        nearest = int(point[:k].ljust(k, "0") or "0", 2)
+        for m in range(max(0, nearest - 4), min(2**k, nearest + 5)):
+            candidate = format(m, f"0{k}b") if k else ""
+            if decodes(candidate) and decodes(candidate + "1" * 96):
+                return candidate
+        k += 1
+        if k > len(point) + 64:  # the whole stream always fits; getting here means it does not decode
+            raise RuntimeError("The range coder's output does not decode to the message it was given.")
 
 
 # --------------------------------------------------------------------------------------------
