@@ -1,13 +1,21 @@
 """A tiny GPT-2 that memorises the synthetic world of :mod:`emergent.knowledge_base`.
 
-The model reads each training sentence ("<bos> it is known that Kavo Drennik lives in") and is
-trained to predict its last word, the answer ("oslo"): the loss counts the answer token only, since
-the rest of a sentence (an opening, a made-up name) cannot be predicted and would only slow the
-memorisation down. Recall is top-1 accuracy on the answer, on training or held-out templates.
+Two designs of training data, the same facts:
+
+- ``"facts"``: one fact per sequence. The model reads a training sentence ("<bos> it is known that
+  Kavo Drennik lives in") and is trained to predict its last word, the answer ("oslo").
+- ``"biographies"``: one person per sequence, every fact of theirs in a shuffled order, each in a
+  random training template with the full name (Allen-Zhu and Li's "Physics of Language Models 3.1"
+  data, at toy size). A fresh biography is drawn for every row of every batch.
+
+Either way the loss counts the answer tokens only: the rest of a sentence (an opening, a made-up
+name) cannot be predicted and would only slow the memorisation down. Recall is top-1 accuracy on
+the answer of a single-sentence question, on training or held-out templates.
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import asdict, dataclass
 
 import torch
@@ -29,9 +37,17 @@ class FactRecipe:
     learning_rate: float = 3e-3
     weight_decay: float = 0.01
     seed: int = 0
+    design: str = "facts"  # or "biographies": see the module's docstring
+
+    def __post_init__(self):
+        if self.design not in DESIGNS:
+            raise ValueError(f"design must be one of {DESIGNS}, got {self.design!r}.")
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+DESIGNS = ("facts", "biographies")
 
 
 def _answer_batches(kb: KnowledgeBase, batch_size: int, seed: int):
@@ -52,13 +68,35 @@ def _answer_batches(kb: KnowledgeBase, batch_size: int, seed: int):
     return batches
 
 
+def _biography_batches(kb: KnowledgeBase, batch_size: int, seed: int):
+    rng = random.Random(seed)
+
+    def batches(step: int):
+        texts = [kb.biography(rng.randrange(kb.n_entities), rng) for _ in range(batch_size)]
+        ids = torch.full((batch_size, max(len(t) for t, _ in texts)), kb.pad_id)
+        labels = torch.full_like(ids, -100)
+        for row, (text, answers) in enumerate(texts):
+            ids[row, : len(text)] = torch.tensor(text)
+            labels[row, answers] = ids[row, answers]
+        return ids, labels
+
+    return batches
+
+
+def context_length(kb: KnowledgeBase) -> int:
+    """Positions a model needs for the longest biography (and so for every single question)."""
+    longest_sentence = max(len(t.words(["x", "y"])) for t in kb.templates) + 2  # answer and "."
+    return 1 + len(kb.relations) * longest_sentence
+
+
 def train_fact_model(kb: KnowledgeBase, recipe: FactRecipe = FactRecipe(), progress: bool = True):
     """Train a fresh tiny GPT-2 on ``kb``; returns (model, extras with the loss curve and recall)."""
-    shape = TinyGPT2(vocab_size=len(kb.vocabulary), n_positions=32, n_layer=recipe.n_layer,
+    shape = TinyGPT2(vocab_size=len(kb.vocabulary), n_positions=context_length(kb), n_layer=recipe.n_layer,
                      n_head=recipe.n_head, n_embd=recipe.n_embd)
     model = tiny_gpt2(shape, seed=recipe.seed).to(device())
+    make_batches = _answer_batches if recipe.design == "facts" else _biography_batches
     run = train_language_model(
-        model, _answer_batches(kb, recipe.batch_size, recipe.seed), recipe.steps,
+        model, make_batches(kb, recipe.batch_size, recipe.seed), recipe.steps,
         learning_rate=recipe.learning_rate, weight_decay=recipe.weight_decay, warmup_steps=100,
         progress=progress, description="learning the facts",
     )

@@ -129,14 +129,21 @@ def isoflop_grid() -> dict[float, list[tuple[int, int]]]:
         default={
             1e10: [(1, 4), (1, 8), (1, 16), (2, 16)],
             3e10: [(1, 8), (1, 16), (2, 16), (2, 24)],
-            1e11: [(1, 16), (2, 16), (2, 24), (2, 32)],
+            1e11: [(1, 12), (1, 16), (2, 16), (2, 24), (2, 32)],
         },
         full={
-            1e11: [(1, 16), (2, 16), (2, 24), (2, 32), (2, 48)],
-            4e11: [(2, 16), (2, 32), (2, 48), (2, 64), (3, 96)],
-            1.6e12: [(2, 32), (2, 48), (2, 64), (3, 96), (4, 128)],
+            1e11: [(1, 8), (1, 12), (1, 16), (2, 16), (2, 24)],
+            4e11: [(1, 12), (1, 16), (2, 16), (2, 24), (2, 32)],
+            1.6e12: [(1, 16), (2, 16), (2, 24), (2, 32), (2, 48)],
         },
     )
+
+
+def isoflop_text_data():
+    """The sweep's text: the full profile takes four times the rows per step (and so a quarter of the steps)."""
+    from .text_corpus import TextData
+
+    return TextData(batch_size=choose(default=32, full=128))
 
 
 def text_shape(n_layer: int, n_embd: int, data) -> TinyGPT2:
@@ -154,12 +161,12 @@ def isoflop_sweep(grid=None, data=None, progress: bool = True) -> list[dict]:
     al. and in the family's fit. The recipe is the family's, with the run length set by the budget.
     """
     from .scaling import steps_for_budget
-    from .text_corpus import TextData, text_test_loss
+    from .text_corpus import text_test_loss
 
     grid = isoflop_grid() if grid is None else grid
     if not grid:
         raise ValueError("the IsoFLOP grid is empty: give at least one budget with sizes.")
-    data = data or TextData()
+    data = data or isoflop_text_data()
     rows = []
     pairs = [(c, size) for c, sizes in grid.items() for size in sizes]
     for compute, (n_layer, n_embd) in progress_bar(pairs, desc="IsoFLOP sweep", disable=not progress):

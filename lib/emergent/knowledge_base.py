@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 
 import torch
 
-BOS, PAD = "<bos>", "<pad>"
+BOS, PAD, SENTENCE_END = "<bos>", "<pad>", "."
 
 # Relations: name -> (answers, phrasings). Answers of different relations never overlap.
 RELATIONS: dict[str, tuple[list[str], list[str]]] = {
@@ -209,6 +209,28 @@ class KnowledgeBase:
         """Every training sentence as token ids: the prompt followed by its answer."""
         return [list(p.ids) + [p.answer] for p in self.prompts(held_out=False)]
 
+    def biography(self, entity: int, rng: random.Random) -> tuple[list[int], list[int]]:
+        """All of one person's facts in one text, the way Allen-Zhu and Li write their biographies.
+
+        Every relation once, in a random order, each in a randomly chosen *training* template, the
+        full name in every sentence, sentences ended by ".". Returns the token ids (starting with
+        <bos>) and the positions of the answer tokens, the only tokens the model is trained on.
+        """
+        self._check_entity(entity)
+        ids, answers = [self.bos_id], []
+        for relation in rng.sample(self.relations, len(self.relations)):
+            template = rng.choice(self.templates_for(relation))
+            ids += self.encode(template.words(list(self.names[entity])))
+            answers.append(len(ids))
+            ids += [self.index[self.attribute(entity, relation)], self.index[SENTENCE_END]]
+        return ids, answers
+
+    def biographies(self, count: int | None = None, seed: int = 0) -> list[list[int]]:
+        """``count`` biographies (default: one per person) drawn with ``seed``, as token ids."""
+        rng = random.Random(seed)
+        people = range(self.n_entities) if count is None else [rng.randrange(self.n_entities) for _ in range(count)]
+        return [self.biography(e, rng)[0] for e in people]
+
     def summary(self) -> dict:
         return {
             "entities": self.n_entities,
@@ -264,7 +286,7 @@ def make_knowledge_base(config: WorldConfig = WorldConfig()) -> KnowledgeBase:
     words = {w for r in config.relations for phr in RELATIONS[r][1] for w in phr.replace("{s}", " ").split()}
     words |= {w for o in OPENINGS for w in o.split()}
     words |= {a for r in config.relations for a in RELATIONS[r][0]}
-    vocabulary = [PAD, BOS] + sorted(words) + first + last
+    vocabulary = [PAD, BOS, SENTENCE_END] + sorted(words) + first + last
     return KnowledgeBase(names=[tuple(p) for p in pairs], facts=facts, templates=templates, vocabulary=vocabulary,
                          seed=config.seed)
 

@@ -41,8 +41,9 @@ def record(
     source: str = "",
     verdict: str = "",
     note: str = "",
-) -> dict:
-    """Record one headline number and return the record.
+) -> None:
+    """Record one headline number in the chapter's results file (nothing is returned, so a
+    chapter cell that ends with a record shows no echo of it).
 
     ``claim`` is the published figure or seed claim the number speaks to, ``source`` its citation
     key in the book's bibliography, ``verdict`` one of confirmed / refuted / differs / corrected / new,
@@ -80,7 +81,6 @@ def record(
     data["records"][key] = entry
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=1))
-    return entry
 
 
 def read(chapter: str) -> dict:

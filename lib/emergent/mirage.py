@@ -19,6 +19,8 @@ import math
 
 import numpy as np
 
+from .progress import progress_bar
+
 # The derivation ------------------------------------------------------------------------------
 
 
@@ -240,8 +242,6 @@ def score_family(members, width: int, lengths, count: int = 500, seed: int = 123
     *accuracy*, and the independence check (product of per-position accuracies, error correlation);
     plus ``N`` and ``answer_length``.
     """
-    from .progress import progress_bar
-
     from .arithmetic_data import answer_length
     from .family import answer_probabilities, greedy_answers
 
