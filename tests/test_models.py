@@ -64,3 +64,16 @@ def test_trainer_refuses_a_useless_budget():
     model = tiny_gpt2(TinyGPT2(n_layer=1, n_embd=16, n_head=2))
     with pytest.raises(ValueError, match="steps must be at least 1"):
         train_language_model(model, lambda s: None, steps=0)
+
+
+def test_real_gpt2_cell_is_skipped_in_the_site_build_and_can_be_forced(monkeypatch):
+    from emergent.models import real_gpt2_available
+
+    monkeypatch.delenv("EMERGENT_REAL_GPT2", raising=False)
+    monkeypatch.setenv("EMERGENT_STATIC", "1")
+    assert real_gpt2_available() is False  # the site build never reaches for the network
+    monkeypatch.setenv("EMERGENT_REAL_GPT2", "1")
+    assert real_gpt2_available() is True
+    monkeypatch.setenv("EMERGENT_REAL_GPT2", "0")
+    monkeypatch.delenv("EMERGENT_STATIC")
+    assert real_gpt2_available() is False

@@ -8,6 +8,7 @@ and every analysis function that accepts our tiny models also accepts the real G
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
@@ -16,6 +17,7 @@ from transformers import GPT2Config, GPT2LMHeadModel
 from transformers.utils import logging as transformers_logging
 
 from .profiles import device as default_device
+from .profiles import static_output
 from .progress import progress_bar
 
 transformers_logging.disable_progress_bar()  # one bar per training run is enough
@@ -72,6 +74,27 @@ def tiny_gpt2(shape: TinyGPT2, seed: int = 0) -> GPT2LMHeadModel:
 def load_gpt2(name_or_folder: str) -> GPT2LMHeadModel:
     """Load a GPT-2 with ``from_pretrained``: a cache folder of the book's, or ``"gpt2"`` from the hub."""
     return _ready(GPT2LMHeadModel.from_pretrained(name_or_folder))
+
+
+def real_gpt2_available(timeout: float = 2.0) -> bool:
+    """Should a cell that needs the published GPT-2 weights run here?
+
+    ``EMERGENT_REAL_GPT2=1`` or ``0`` decides. Otherwise: never while the book is built for the web
+    site (the build downloads nothing), and elsewhere only if the Hugging Face hub answers within
+    ``timeout`` seconds, as it does on Colab.
+    """
+    import socket
+
+    choice = os.environ.get("EMERGENT_REAL_GPT2", "")
+    if choice in ("0", "1"):
+        return choice == "1"
+    if static_output():
+        return False
+    try:
+        socket.create_connection(("huggingface.co", 443), timeout=timeout).close()
+        return True
+    except OSError:
+        return False
 
 
 def _ready(model: GPT2LMHeadModel) -> GPT2LMHeadModel:

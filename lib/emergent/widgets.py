@@ -72,7 +72,14 @@ def _static_grid(draw, controls, static, columns, title):
     for ax, combo in zip(axes, combos):
         values = {**fixed, **dict(zip(names, combo))}
         draw(ax, **values)
-        ax.set_title(", ".join(f"{n} = {v:g}" if isinstance(v, (int, float)) else f"{n} = {v}" for n, v in zip(names, combo)), fontsize=9)
+        setting = ", ".join(f"{n} = {v:g}" if isinstance(v, (int, float)) else f"{n} = {v}" for n, v in zip(names, combo))
+        # Keep what the drawing says about itself, under the setting that made it, unless it already
+        # names every value of the setting.
+        own = ax.get_title()
+        if own and all(f"{v:g}" in own if isinstance(v, (int, float)) else str(v) in own for v in combo):
+            ax.set_title(own, fontsize=9)
+        else:
+            ax.set_title(f"{setting}\n{own}" if own else setting, fontsize=8 if own else 9)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
