@@ -1,5 +1,7 @@
 """The two designs of training text learn the same world; a model trained on biographies can be edited."""
 
+import random
+
 import pytest
 import torch
 
@@ -16,8 +18,6 @@ def test_design_is_checked_and_context_fits_a_biography():
     with pytest.raises(ValueError, match="design"):
         FactRecipe(design="essays")
     kb = make_knowledge_base(SMALL_WORLD)
-    import random
-
     longest = max(len(kb.biography(e, random.Random(s))[0]) for e in range(kb.n_entities) for s in range(5))
     assert longest <= context_length(kb)
 
