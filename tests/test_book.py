@@ -11,7 +11,7 @@ sys.path.insert(0, str(ROOT / "book" / "_ext"))
 
 from notebook_links import chapter_notebook, colab_link, install_source, without_solutions  # noqa: E402
 
-from emergent.ledger import CHAPTERS  # noqa: E402
+from emergent.core.ledger import CHAPTERS  # noqa: E402
 
 
 def toc_files():

@@ -1,0 +1,1 @@
+"""Chapter 4, Compression is intelligence: arithmetic coding, a language-model compressor, the sources."""

@@ -1,0 +1,492 @@
+"""A real lossless compressor: a tiny byte-level GPT-2 predicts, a range coder writes the bits.
+
+Two modes:
+
+- **static**: sender and receiver both hold the same trained model. The compressed stream costs
+  ``sum -log2 p(x_i | context)`` bits plus a few bytes of coder overhead and a 25-byte header.
+- **prequential** (online): both sides start from the same *untrained* model (same shape, same
+  seed) and, after each chunk, take the same training step on it. No weights are ever sent, and
+  the code length is the area under the online training-loss curve.
+
+The decoder must reproduce the encoder's probability tables *bit for bit*: one flipped
+floating-point bit can move a boundary between two symbols' slices and the rest of the stream
+decodes to garbage. So both sides run the very same function (:class:`Predictor`), with the same
+batch shape, on the same inputs, in float32 on the CPU with one thread, and the probabilities are
+quantised to integer frequencies by the same deterministic rule inside ``constriction``.
+
+Layout of a compressed stream (big-endian header, then the coder's 32-bit words)::
+
+    b"LMZ1" | mode (1 byte) | model fingerprint (8) | length (8) | CRC-32 of the plaintext (4) | words...
+
+A stream made by another model, a truncated stream or a corrupted one is refused with
+:class:`CompressedStreamError`; the checksum makes sure wrong bytes are never returned silently.
+"""
+
+from __future__ import annotations
+
+import bz2
+import contextlib
+import gzip
+import hashlib
+import json
+import lzma
+import math
+import struct
+import sys
+import time
+import zlib
+from dataclasses import asdict, dataclass, field
+
+import constriction
+import numpy as np
+import torch
+import torch.nn.functional as F
+import zstandard
+
+from emergent.compression.arithmetic_coding import CATEGORICAL
+from emergent.core.cache import load_or_train
+from emergent.core.config import Config
+from emergent.core.models import TinyGPT2, count_parameters, tiny_gpt2
+from emergent.core.profiles import device
+from emergent.core.seeding import seed_everything
+from emergent.core.text_corpus import byte_windows
+from emergent.core.training import train_language_model
+
+BOS = 10  # every block starts after an implicit newline, which is not part of the data
+MAGIC = b"LMZ1"
+STATIC, PREQUENTIAL = 0, 1
+HEADER = struct.Struct(">4sB8sQI")  # magic, mode, fingerprint, length, crc32: 25 bytes
+MAX_ROWS = 1024  # blocks coded side by side; bounds the memory of the key/value cache
+
+
+class CompressedStreamError(ValueError):
+    """A compressed stream that cannot be decoded correctly: wrong model, truncated or corrupted."""
+
+
+@contextlib.contextmanager
+def _one_thread():
+    """Run with one CPU thread: reductions then add up in one fixed order, on every machine."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+# --------------------------------------------------------------------------------------------
+# The predictor: GPT-2's forward pass one position at a time, with a key/value cache
+
+
+class Predictor:
+    """Next-byte probabilities for ``rows`` blocks at once, one position per call.
+
+    A plain re-implementation of GPT-2's forward pass reading a ``GPT2LMHeadModel``'s weights, so
+    that every operation, and its order, is written here and is the same for encoder and decoder.
+    """
+
+    def __init__(self, model, rows: int):
+        config = model.config
+        if config.vocab_size != 256:
+            raise ValueError(f"A byte-level model needs vocab_size=256, this one has {config.vocab_size}.")
+        self.w = {k: v.detach().to("cpu", torch.float32).clone() for k, v in model.state_dict().items()}
+        self.heads, self.width = config.n_head, config.n_embd
+        self.layers, self.eps = config.n_layer, config.layer_norm_epsilon
+        size = self.width // self.heads
+        positions = config.n_positions
+        # keys and values of every layer: (rows, heads, positions, head size)
+        self.cache = [
+            (torch.zeros(rows, self.heads, positions, size), torch.zeros(rows, self.heads, positions, size))
+            for _ in range(self.layers)
+        ]
+
+    def _norm(self, h, name):
+        return F.layer_norm(h, (self.width,), self.w[name + ".weight"], self.w[name + ".bias"], self.eps)
+
+    def _linear(self, h, name):  # GPT-2's Conv1D: weight stored as (in, out)
+        return torch.addmm(self.w[name + ".bias"], h, self.w[name + ".weight"])
+
+    def step(self, tokens: torch.Tensor, position: int) -> np.ndarray:
+        """Probabilities of the byte at ``position + 1`` given the tokens up to ``position``: (rows, 256)."""
+        rows = tokens.shape[0]
+        size = self.width // self.heads
+        h = self.w["transformer.wte.weight"][tokens] + self.w["transformer.wpe.weight"][position]  # (rows, d)
+        for layer in range(self.layers):
+            p = f"transformer.h.{layer}."
+            q, k, v = self._linear(self._norm(h, p + "ln_1"), p + "attn.c_attn").view(rows, 3, self.heads, size).unbind(1)
+            keys, values = self.cache[layer]
+            keys[:, :, position], values[:, :, position] = k, v  # (rows, heads, size)
+            scores = q.unsqueeze(2) @ keys[:, :, : position + 1].transpose(-1, -2) / math.sqrt(size)  # (rows, heads, 1, t)
+            mixed = (scores.softmax(-1) @ values[:, :, : position + 1]).reshape(rows, self.width)
+            h = h + self._linear(mixed, p + "attn.c_proj")
+            hidden = F.gelu(self._linear(self._norm(h, p + "ln_2"), p + "mlp.c_fc"), approximate="tanh")
+            h = h + self._linear(hidden, p + "mlp.c_proj")
+        logits = self._norm(h, "transformer.ln_f") @ self.w["transformer.wte.weight"].T  # (rows, 256)
+        return logits.softmax(-1).double().numpy()
+
+
+def block_length(model_or_shape) -> int:
+    """Bytes per block: the context holds the start token and ``n_positions - 1`` bytes."""
+    config = model_or_shape.config if hasattr(model_or_shape, "config") else model_or_shape
+    return config.n_positions - 1
+
+
+def _blocks(length: int, block: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` of each block of a message of ``length`` bytes."""
+    return [(start, min(start + block, length)) for start in range(0, length, block)]
+
+
+def _code_group(model, data: bytes | None, spans, decoder=None):
+    """Encode (``data`` given) or decode (``decoder`` given) the blocks ``spans`` side by side.
+
+    Returns ``(symbols in coding order, probability rows in the same order, decoded bytes)``.
+    Both directions walk the same positions with the same inputs: the byte before, or the start
+    token at position 0 and for blocks that have already ended.
+    """
+    rows, block = len(spans), max(stop - start for start, stop in spans)
+    lengths = np.array([stop - start for start, stop in spans])
+    padded = np.full((rows, block), BOS, dtype=np.int64)  # (rows, block)
+    if data is not None:
+        raw = np.frombuffer(data, dtype=np.uint8)
+        for row, (start, stop) in enumerate(spans):
+            padded[row, : stop - start] = raw[start:stop]
+    predictor = Predictor(model, rows)
+    tokens = torch.full((rows,), BOS, dtype=torch.long)
+    symbols, tables = [], []
+    for position in range(block):
+        probabilities = predictor.step(tokens, position)  # (rows, 256)
+        active = lengths > position
+        if decoder is not None:
+            padded[active, position] = decoder.decode(CATEGORICAL, np.ascontiguousarray(probabilities[active]))
+        symbols.append(padded[active, position])
+        tables.append(probabilities[active])
+        tokens = torch.from_numpy(padded[:, position].copy())
+    decoded = b"".join(padded[row, :n].astype(np.uint8).tobytes() for row, n in enumerate(lengths))
+    return np.concatenate(symbols), np.concatenate(tables), decoded
+
+
+def _groups(length: int, block: int):
+    spans = _blocks(length, block)
+    return [spans[i : i + MAX_ROWS] for i in range(0, len(spans), MAX_ROWS)]
+
+
+def _ideal_bits(symbols: np.ndarray, tables: np.ndarray) -> float:
+    chosen = tables[np.arange(symbols.size), symbols] / tables.sum(1)
+    return float(-np.log2(chosen).sum())
+
+
+# --------------------------------------------------------------------------------------------
+# Headers, fingerprints, checksums
+
+
+def model_fingerprint(model) -> bytes:
+    """8 bytes that identify a model: its shape and every weight, bit for bit."""
+    digest = hashlib.sha256(json.dumps(model.config.to_dict(), sort_keys=True, default=str).encode())
+    for name, tensor in sorted(model.state_dict().items()):
+        digest.update(name.encode())
+        digest.update(tensor.detach().to("cpu", torch.float32).contiguous().numpy().tobytes())
+    return digest.digest()[:8]
+
+
+def _pack(mode: int, fingerprint: bytes, data: bytes, words: np.ndarray) -> bytes:
+    header = HEADER.pack(MAGIC, mode, fingerprint, len(data), zlib.crc32(data))
+    return header + np.asarray(words, dtype="<u4").tobytes()
+
+
+def _unpack(blob: bytes, mode: int, fingerprint: bytes):
+    if not isinstance(blob, (bytes, bytearray, memoryview)):
+        raise TypeError(f"Expected the compressed bytes, got {type(blob).__name__}.")
+    blob = bytes(blob)
+    if len(blob) < HEADER.size:
+        raise CompressedStreamError(f"Stream too short ({len(blob)} bytes) to hold the {HEADER.size}-byte header: truncated?")
+    magic, found_mode, found_print, length, crc = HEADER.unpack_from(blob)
+    if magic != MAGIC:
+        raise CompressedStreamError(f"Not a stream of this compressor (starts with {magic!r}, expected {MAGIC!r}).")
+    if found_mode != mode:
+        names = {STATIC: "static", PREQUENTIAL: "prequential"}
+        raise CompressedStreamError(
+            f"This stream was made in {names.get(found_mode, found_mode)} mode; decode it with the "
+            f"{names.get(found_mode, '?')} compressor, not the {names[mode]} one."
+        )
+    if found_print != fingerprint:
+        raise CompressedStreamError(
+            f"This stream was made by a different model (fingerprint {found_print.hex()}, this one is "
+            f"{fingerprint.hex()}): decoding it would give wrong bytes."
+        )
+    payload = blob[HEADER.size :]
+    if len(payload) % 4:
+        raise CompressedStreamError(f"Payload of {len(payload)} bytes is not whole 32-bit words: truncated?")
+    return length, crc, np.frombuffer(payload, dtype="<u4").astype(np.uint32)
+
+
+def _verified(decoded: bytes, length: int, crc: int) -> bytes:
+    if len(decoded) != length or zlib.crc32(decoded) != crc:
+        raise CompressedStreamError(
+            "Checksum mismatch: the stream is corrupted or truncated (the decoded bytes differ from the original)."
+        )
+    return decoded
+
+
+def _decoder(words: np.ndarray):
+    if words.size == 0:
+        words = np.zeros(1, dtype=np.uint32)  # the coder needs something to read; the checksum judges
+    return constriction.stream.queue.RangeDecoder(words)
+
+
+@dataclass
+class CodeReport:
+    """What one compression cost, in bits, and how long it took."""
+
+    length: int = 0  # bytes of plaintext
+    ideal_bits: float = 0.0  # sum of -log2 p(x_i | context) under the model's float probabilities
+    payload_bits: int = 0  # what the range coder wrote
+    header_bits: int = 8 * HEADER.size
+    seconds: float = 0.0
+    online_loss_bits: list = field(default_factory=list)  # prequential: summed training loss per chunk
+    chunk_bytes: list = field(default_factory=list)
+
+    @property
+    def total_bits(self) -> int:
+        return self.payload_bits + self.header_bits
+
+    @property
+    def bits_per_byte(self) -> float:
+        return self.total_bits / max(1, self.length)
+
+    @property
+    def overhead(self) -> float:
+        """Payload over the ideal code length, minus one (0.001 is 0.1 %)."""
+        return self.payload_bits / self.ideal_bits - 1 if self.ideal_bits else 0.0
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "total_bits": self.total_bits, "bits_per_byte": self.bits_per_byte, "overhead": self.overhead}
+
+
+# --------------------------------------------------------------------------------------------
+# Static mode
+
+
+class LMCompressor:
+    """Compress bytes with a trained byte-level GPT-2 that the receiver also holds."""
+
+    def __init__(self, model):
+        if getattr(getattr(model, "config", None), "vocab_size", None) != 256:
+            raise ValueError("LMCompressor needs a byte-level GPT2LMHeadModel (vocab_size=256).")
+        self.model = model
+        self.fingerprint = model_fingerprint(model)
+        self.block = block_length(model)
+        self.report = CodeReport()
+
+    def compress(self, data: bytes) -> bytes:
+        if not isinstance(data, (bytes, bytearray)):
+            raise TypeError(f"compress takes bytes, got {type(data).__name__}; encode text first, e.g. text.encode('utf-8').")
+        data, start = bytes(data), time.perf_counter()
+        encoder = constriction.stream.queue.RangeEncoder()
+        ideal = 0.0
+        with _one_thread(), torch.inference_mode():
+            for spans in _groups(len(data), self.block):
+                symbols, tables, _ = _code_group(self.model, data, spans)
+                encoder.encode(symbols.astype(np.int32), CATEGORICAL, tables)
+                ideal += _ideal_bits(symbols, tables)
+        words = encoder.get_compressed()
+        self.report = CodeReport(len(data), ideal, 32 * words.size, seconds=time.perf_counter() - start)
+        return _pack(STATIC, self.fingerprint, data, words)
+
+    def decompress(self, blob: bytes) -> bytes:
+        length, crc, words = _unpack(blob, STATIC, self.fingerprint)
+        decoder, parts = _decoder(words), []
+        try:
+            with _one_thread(), torch.inference_mode():
+                for spans in _groups(length, self.block):
+                    parts.append(_code_group(self.model, None, spans, decoder=decoder)[2])
+        except (AssertionError, RuntimeError, ValueError) as error:
+            raise CompressedStreamError(f"The range decoder failed ({error}): the stream is corrupted.") from None
+        return _verified(b"".join(parts), length, crc)
+
+
+# --------------------------------------------------------------------------------------------
+# Prequential mode
+
+
+@dataclass(frozen=True)
+class OnlineRecipe(Config):
+    """How both sides train while they code. Part of the fingerprint: both must use the same."""
+
+    learning_rate: float = 3e-3  # constant: the length of the stream is not known in advance
+    blocks_per_chunk: int = 4  # one training step per chunk of this many blocks
+    seed: int = 0  # initial weights; sent implicitly, as part of "the program"
+
+
+class PrequentialCompressor:
+    """Compress bytes with a GPT-2 that both sides train, in lock step, on the data as it streams."""
+
+    def __init__(self, shape: TinyGPT2, recipe: OnlineRecipe = OnlineRecipe()):
+        if shape.vocab_size != 256:
+            raise ValueError(f"A byte-level model needs vocab_size=256, got {shape.vocab_size}.")
+        if recipe.blocks_per_chunk < 1 or recipe.learning_rate <= 0:
+            raise ValueError("blocks_per_chunk must be at least 1 and learning_rate positive.")
+        self.shape, self.recipe = shape, recipe
+        self.block = shape.n_positions - 1
+        digest = hashlib.sha256(model_fingerprint(self._fresh_model()[0]))
+        digest.update(json.dumps(recipe.as_dict(), sort_keys=True).encode())
+        self.fingerprint = digest.digest()[:8]
+        self.report = CodeReport()
+
+    def _fresh_model(self):
+        with _one_thread():
+            model = tiny_gpt2(self.shape, seed=self.recipe.seed).to("cpu")
+        optimiser = torch.optim.AdamW(model.parameters(), lr=self.recipe.learning_rate, weight_decay=0.0)
+        return model, optimiser
+
+    def _train_step(self, model, optimiser, chunk: bytes) -> float:
+        """One step on the chunk just coded; returns its summed loss in bits (measured before the step).
+
+        Not the book's trainer, on purpose: encoder and decoder must take the very same step after
+        the very same chunk, in lock step with the coding, one chunk at a time."""
+        spans = _blocks(len(chunk), self.block)
+        ids = torch.full((len(spans), self.block + 1), BOS, dtype=torch.long)
+        labels = torch.full_like(ids, -100)
+        raw = torch.frombuffer(bytearray(chunk), dtype=torch.uint8).long()
+        for row, (start, stop) in enumerate(spans):
+            ids[row, 1 : 1 + stop - start] = raw[start:stop]
+            labels[row, 1 : 1 + stop - start] = raw[start:stop]
+        model.train()
+        loss = model(input_ids=ids, labels=labels).loss  # mean nats per byte of the chunk
+        optimiser.zero_grad(set_to_none=True)
+        loss.backward()
+        optimiser.step()
+        model.eval()
+        return loss.item() * len(chunk) / math.log(2)
+
+    def _chunks(self, length: int):
+        size = self.block * self.recipe.blocks_per_chunk
+        return [(start, min(start + size, length)) for start in range(0, length, size)]
+
+    def compress(self, data: bytes) -> bytes:
+        if not isinstance(data, (bytes, bytearray)):
+            raise TypeError(f"compress takes bytes, got {type(data).__name__}; encode text first, e.g. text.encode('utf-8').")
+        data, start = bytes(data), time.perf_counter()
+        model, optimiser = self._fresh_model()
+        encoder, report = constriction.stream.queue.RangeEncoder(), CodeReport(len(data))
+        with _one_thread():
+            for begin, end in self._chunks(len(data)):
+                chunk = data[begin:end]
+                with torch.inference_mode():
+                    symbols, tables, _ = _code_group(model, chunk, _blocks(len(chunk), self.block))
+                encoder.encode(symbols.astype(np.int32), CATEGORICAL, tables)
+                report.ideal_bits += _ideal_bits(symbols, tables)
+                report.online_loss_bits.append(self._train_step(model, optimiser, chunk))
+                report.chunk_bytes.append(len(chunk))
+        words = encoder.get_compressed()
+        report.payload_bits, report.seconds = 32 * words.size, time.perf_counter() - start
+        self.report = report
+        return _pack(PREQUENTIAL, self.fingerprint, data, words)
+
+    def decompress(self, blob: bytes) -> bytes:
+        length, crc, words = _unpack(blob, PREQUENTIAL, self.fingerprint)
+        model, optimiser = self._fresh_model()
+        decoder, parts = _decoder(words), []
+        try:
+            with _one_thread():
+                for begin, end in self._chunks(length):
+                    with torch.inference_mode():
+                        chunk = _code_group(model, None, _blocks(end - begin, self.block), decoder=decoder)[2]
+                    parts.append(chunk)
+                    self._train_step(model, optimiser, chunk)
+        except (AssertionError, RuntimeError, ValueError) as error:
+            raise CompressedStreamError(f"The range decoder failed ({error}): the stream is corrupted.") from None
+        return _verified(b"".join(parts), length, crc)
+
+
+# --------------------------------------------------------------------------------------------
+# Training a static model (cached)
+
+
+def byte_batches(text: bytes, block: int, batch_size: int, generator: torch.Generator, align: int = 1):
+    """A batch maker for :func:`emergent.core.training.train_language_model`: random windows of ``text``.
+
+    Each row is the start token followed by ``block`` bytes, exactly what the compressor's blocks
+    look like; GPT-2 shifts the labels inside, so every byte is predicted from the ones before it.
+    Windows start at multiples of ``align`` (e.g. the line length of a source whose blocks start
+    at line boundaries).
+    """
+    if len(text) <= block + align:
+        raise ValueError(f"Need more than {block + align} bytes of training text, got {len(text)}.")
+    if align < 1:
+        raise ValueError(f"align must be a positive integer, got {align}.")
+    raw = torch.frombuffer(bytearray(text), dtype=torch.uint8).long()
+
+    def batch(step: int):
+        starts = torch.randint(0, (len(raw) - block) // align, (batch_size,), generator=generator) * align
+        ids = byte_windows(raw, starts.tolist(), block, start_token=BOS)  # (batch, block + 1)
+        return ids, ids.clone()
+
+    return batch
+
+
+def byte_model_run(name: str, text: bytes, shape: TinyGPT2, steps: int, batch_size: int = 32,
+                       learning_rate: float = 3e-3, seed: int = 0, align: int = 1):
+    """A byte-level GPT-2 trained on ``text``, from the cache when the same one was trained before.
+
+    The cache key holds the shape, the recipe and a SHA-256 of the training text.
+    """
+    if shape.vocab_size != 256:
+        raise ValueError(f"A byte-level model needs vocab_size=256, got {shape.vocab_size}.")
+    config = {"task": "byte-lm", "shape": shape.as_dict(), "steps": steps, "batch_size": batch_size,
+              "learning_rate": learning_rate, "seed": seed, "align": align, "text_bytes": len(text),
+              "text_sha256": hashlib.sha256(text).hexdigest()}
+
+    def train():
+        generator = seed_everything(seed)
+        model = tiny_gpt2(shape, seed=seed).to(device())
+        history = train_language_model(
+            model, byte_batches(text, shape.n_positions - 1, batch_size, generator, align), steps=steps,
+            learning_rate=learning_rate, description=f"{name} ({count_parameters(model):,} parameters)",
+        )
+        return model, history
+
+    return load_or_train(name, config, train, code=[sys.modules[__name__]])
+
+
+def model_bits_per_byte(model, data: bytes) -> float:
+    """Ideal code length of ``data`` under ``model`` (blocks as the compressor cuts them), in bits per byte.
+
+    One ordinary batched forward pass: fast, and equal to the compressor's ideal length up to float rounding.
+    """
+    if not data:
+        return 0.0
+    block = block_length(model)
+    spans = _blocks(len(data), block)
+    ids = torch.full((len(spans), block + 1), BOS, dtype=torch.long)
+    labels = torch.full_like(ids, -100)
+    raw = torch.frombuffer(bytearray(data), dtype=torch.uint8).long()
+    for row, (start, stop) in enumerate(spans):
+        ids[row, 1 : 1 + stop - start] = raw[start:stop]
+        labels[row, 1 : 1 + stop - start] = raw[start:stop]
+    with torch.inference_mode():
+        logits = model.to("cpu")(input_ids=ids).logits[:, :-1]  # (blocks, block, 256)
+        losses = F.cross_entropy(logits.reshape(-1, 256), labels[:, 1:].reshape(-1), reduction="sum")
+    return losses.item() / math.log(2) / max(1, len(data))
+
+
+# --------------------------------------------------------------------------------------------
+# The classical compressors, for comparison
+
+
+def classical_sizes(data: bytes) -> dict[str, int]:
+    """Compressed size in bytes of ``data`` under gzip, bzip2, xz and zstd, each at its strongest setting."""
+    return {
+        "gzip -9": len(gzip.compress(data, compresslevel=9, mtime=0)),
+        "bzip2 -9": len(bz2.compress(data, compresslevel=9)),
+        "xz -9e": len(lzma.compress(data, preset=9 | lzma.PRESET_EXTREME)),
+        "zstd -19": len(zstandard.ZstdCompressor(level=19).compress(data)),
+    }
+
+
+def xz_conditional_size(train: bytes, test: bytes) -> int:
+    """Bytes xz needs for ``test`` once it has seen ``train``: ``xz(train + test) - xz(train)``.
+
+    The fair baseline for a model trained on ``train``: the dictionary coder, too, may use it.
+    """
+    xz = lambda data: len(lzma.compress(data, preset=9 | lzma.PRESET_EXTREME))  # noqa: E731
+    return xz(train + test) - xz(train)

@@ -1,0 +1,61 @@
+"""The one-layer transformer of Nanda et al. (2023), "Progress measures for grokking via mechanistic
+interpretability".
+
+Their recipe: ``p = 113``, inputs are the three tokens ``a b =`` (the ``=`` token is number ``p``),
+the answer is read from the logits at the last position; one block of 4-head attention
+(``d_head = 32``) and a ReLU MLP (``d_mlp = 512``) on a ``d_model = 128`` residual stream, *no*
+LayerNorm; full-batch AdamW with learning rate 1e-3, weight decay 1.0, betas (0.9, 0.98), 30% of the
+pairs for training. It generalises after roughly ten thousand full-batch steps. Initialisation
+follows their code: Gaussian weights scaled by ``1 / sqrt(fan_in)`` (or ``1 / sqrt(d_vocab)`` for the
+unembedding), no biases except in the MLP.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from emergent.core.attention import causal_attention
+
+
+def _gaussian(*shape: int, scale: float) -> nn.Parameter:
+    return nn.Parameter(torch.randn(*shape) * scale)
+
+
+class ModularTransformer(nn.Module):
+    """Embed ``[a, b, =]``, one attention + MLP block on the residual stream, unembed the last position."""
+
+    def __init__(self, p: int, d_model: int = 128, heads: int = 4, d_mlp: int = 512):
+        super().__init__()
+        if d_model % heads:
+            raise ValueError(f"d_model ({d_model}) must be divisible by heads ({heads}).")
+        self.p, self.heads, self.d_head = p, heads, d_model // heads
+        root = 1 / math.sqrt(d_model)
+        self.embed = nn.Embedding(p + 1, d_model)  # rows 0..p-1 are residues, row p is "="
+        with torch.no_grad():
+            self.embed.weight.normal_(0, root)
+        self.position = _gaussian(3, d_model, scale=root)
+        self.query = _gaussian(d_model, d_model, scale=root)  # all heads side by side: (d_model, heads * d_head)
+        self.key = _gaussian(d_model, d_model, scale=root)
+        self.value = _gaussian(d_model, d_model, scale=root)
+        self.attn_out = _gaussian(d_model, d_model, scale=root)
+        self.mlp_in = nn.Linear(d_model, d_mlp)
+        self.mlp_out = nn.Linear(d_mlp, d_model)
+        with torch.no_grad():
+            self.mlp_in.weight.normal_(0, root)
+            self.mlp_in.bias.zero_()
+            self.mlp_out.weight.normal_(0, root)
+            self.mlp_out.bias.zero_()
+        self.unembed = _gaussian(d_model, p, scale=1 / math.sqrt(p + 1))
+
+    def forward(self, pairs: torch.Tensor) -> torch.Tensor:
+        N = pairs.shape[0]
+        equals = torch.full((N, 1), self.p, dtype=pairs.dtype, device=pairs.device)
+        x = self.embed(torch.cat([pairs, equals], dim=1)) + self.position  # (N, 3, d_model)
+        mixed, _ = causal_attention(x @ self.query, x @ self.key, x @ self.value, self.heads)  # (N, 3, d_model)
+        x = x + mixed @ self.attn_out
+        x = x + self.mlp_out(F.relu(self.mlp_in(x)))
+        return x[:, -1] @ self.unembed  # (N, p): logits at the "=" position

@@ -1,0 +1,269 @@
+"""The book's model family: tiny GPT-2s of many sizes, trained the same way on the same additions.
+
+The scaling-laws chapter fits power laws to their test losses and runs an IsoFLOP sweep with the same
+code; the metric-mirage chapter scores the same models with different metrics. Every model is cached
+under a description of its shape, data and recipe, so the second chapter finds them trained.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, replace
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from emergent.scaling.addition import VOCAB_SIZE, AdditionData, answer_length, answer_start, make_batch, held_out_problems
+from emergent.core.cache import load_or_train
+from emergent.core.config import Config
+from emergent.core.models import TinyGPT2, count_parameters, tiny_gpt2, to_device
+from emergent.core.training import train_language_model
+from emergent.scaling import addition, text_data
+from emergent.scaling.laws import steps_for_budget
+from emergent.core.profiles import choose
+from emergent.core.progress import progress_bar
+
+
+@dataclass(frozen=True)
+class Recipe(Config):
+    """How every member is trained. Identical across the family: only the shape changes."""
+
+    steps: int = 1500
+    learning_rate: float = 3e-3  # tiny models tolerate (and need) a large step
+    weight_decay: float = 0.01
+    warmup_fraction: float = 0.05  # of all steps; warm-up scales with run length
+    seed: int = 0  # initial weights
+
+    def __post_init__(self):
+        if not isinstance(self.steps, int) or self.steps < 1:
+            raise ValueError(f"steps must be a positive integer, got {self.steps!r}.")
+        if self.learning_rate <= 0:
+            raise ValueError(f"learning_rate must be positive, got {self.learning_rate}.")
+
+
+def member_shape(n_layer: int, n_embd: int, data: AdditionData) -> TinyGPT2:
+    """A family member: ``n_layer`` blocks of width ``n_embd``; heads of about 8 dimensions (at most 4)."""
+    n_head = max(1, min(4, n_embd // 8))
+    while n_embd % n_head:  # e.g. width 28: 3 heads do not divide it, 2 do
+        n_head -= 1
+    return TinyGPT2(vocab_size=VOCAB_SIZE, n_positions=data.n_positions, n_layer=n_layer, n_head=n_head, n_embd=n_embd)
+
+
+def family_sizes() -> list[tuple[int, int]]:
+    """(layers, width) of each member, smallest first, for the active profile."""
+    return choose(
+        default=[(1, 4), (1, 8), (2, 16), (2, 24), (2, 28), (2, 32), (2, 40), (2, 48)],
+        full=[(1, 8), (1, 16), (2, 16), (2, 32), (2, 48), (2, 64), (3, 96), (4, 128)],
+    )
+
+
+def default_data() -> AdditionData:
+    """Additions of 1 to 5 digits (7 in the full profile), all lengths equally often."""
+    return AdditionData(min_digits=1, max_digits=choose(default=5, full=7), batch_size=choose(default=64, full=128), seed=0)
+
+
+def default_recipe() -> Recipe:
+    return Recipe(steps=choose(default=1000, full=4000))
+
+
+def non_embedding_parameters(shape: TinyGPT2) -> int:
+    """Kaplan's N: parameters outside the token and position tables (counted on a fresh model)."""
+    return count_parameters(tiny_gpt2(shape), embeddings=False)
+
+
+def train_member(shape: TinyGPT2, data, recipe: Recipe, progress: bool = True, description: str = ""):
+    """Train one model of ``shape`` on ``data`` (addition or text) with the family's recipe; no cache.
+
+    Returns ``(model, history)``. The warm-up is a fixed share of the run, so a run set by a
+    compute budget warms up in proportion.
+    """
+    model = to_device(tiny_gpt2(shape, seed=recipe.seed))
+    history = train_language_model(
+        model, data.batches(), steps=recipe.steps, learning_rate=recipe.learning_rate,
+        weight_decay=recipe.weight_decay, warmup_steps=max(1, int(recipe.warmup_fraction * recipe.steps)),
+        progress=progress, description=description or f"L{shape.n_layer} d{shape.n_embd}",
+    )
+    history.extras["tokens"] = recipe.steps * data.tokens_per_batch
+    return model, history
+
+
+def member_run(shape: TinyGPT2, data: AdditionData, recipe: Recipe, progress: bool = True):
+    """``(model, history)`` for one family member, trained once and then read from the cache.
+
+    ``history.extras`` holds the member's parameter counts (with and without embeddings) and the
+    tokens it was trained on.
+    """
+    config = {"kind": "addition-family", "shape": shape.as_dict(), "data": data.as_dict(), "recipe": recipe.as_dict()}
+    model, history = load_or_train("addition-family", config, lambda: train_member(shape, data, recipe, progress),
+                                   code=[sys.modules[__name__], addition])
+    history.extras.update(non_embedding_parameters=count_parameters(model, embeddings=False),
+                          parameters=count_parameters(model))
+    return model, history
+
+
+def family_runs(sizes=None, data: AdditionData | None = None, recipe: Recipe | None = None, progress: bool = True):
+    """Every member of the family, smallest first: a list of ``(shape, model, history)`` (cached runs)."""
+    sizes = family_sizes() if sizes is None else list(sizes)
+    if not sizes:
+        raise ValueError("The family needs at least one (layers, width) pair; got an empty list.")
+    data = data or default_data()
+    recipe = recipe or default_recipe()
+    members = []
+    for n_layer, n_embd in progress_bar(sizes, desc="model family", disable=not progress):
+        shape = member_shape(n_layer, n_embd, data)
+        model, history = member_run(shape, data, recipe, progress=progress)
+        members.append((shape, model, history))
+    return members
+
+
+# ---------------------------------------------------------------------------------------------
+# The IsoFLOP sweep: fixed compute C = 6 N D, traded between size N and tokens D
+
+
+def isoflop_grid() -> dict[float, list[tuple[int, int]]]:
+    """Compute budgets (FLOPs) and the (layers, width) tried at each, for the active profile.
+
+    Each budget gets sizes around where its optimum is expected, so that loss against log N is a
+    valley whose bottom the sweep brackets.
+    """
+    return choose(
+        default={
+            1e10: [(1, 4), (1, 8), (1, 16), (2, 16)],
+            3e10: [(1, 8), (1, 16), (2, 16), (2, 24)],
+            1e11: [(1, 12), (1, 16), (2, 16), (2, 24), (2, 32)],
+        },
+        full={
+            1e11: [(1, 8), (1, 12), (1, 16), (2, 16), (2, 24)],
+            4e11: [(1, 12), (1, 16), (2, 16), (2, 24), (2, 32)],
+            1.6e12: [(1, 16), (2, 16), (2, 24), (2, 32), (2, 48)],
+        },
+    )
+
+
+def isoflop_text_data():
+    """The sweep's text: the full profile takes four times the rows per step (and so a quarter of the steps)."""
+    return text_data.TextData(batch_size=choose(default=32, full=128))
+
+
+def text_shape(n_layer: int, n_embd: int, data) -> TinyGPT2:
+    """A byte-level member for the text sweep: same blocks as the family, a 256-symbol alphabet."""
+    return replace(member_shape(n_layer, n_embd, default_data()), vocab_size=text_data.VOCAB_SIZE,
+                   n_positions=data.n_positions)
+
+
+def isoflop_sweep(grid=None, data=None, progress: bool = True) -> list[dict]:
+    """Train every (budget, size) pair of ``grid`` for ``C / (6 N)`` tokens of text; one row per run.
+
+    Each row holds the budget ``C``, non-embedding parameters ``N``, tokens ``D``, training steps
+    and the held-out test loss (nats per byte). N counts non-embedding parameters, as in Kaplan et
+    al. and in the family's fit. The recipe is the family's, with the run length set by the budget.
+    """
+    grid = isoflop_grid() if grid is None else grid
+    if not grid:
+        raise ValueError("the IsoFLOP grid is empty: give at least one budget with sizes.")
+    data = data or isoflop_text_data()
+    rows = []
+    pairs = [(c, size) for c, sizes in grid.items() for size in sizes]
+    for compute, (n_layer, n_embd) in progress_bar(pairs, desc="IsoFLOP sweep", disable=not progress):
+        shape = text_shape(n_layer, n_embd, data)
+        n = non_embedding_parameters(shape)
+        steps = steps_for_budget(compute, n, data.tokens_per_batch)
+        recipe = replace(default_recipe(), steps=steps)
+        config = {"kind": "text-isoflop", "shape": shape.as_dict(), "data": data.as_dict(), "recipe": recipe.as_dict()}
+        model, history = load_or_train(
+            "text-isoflop", config,
+            lambda: train_member(shape, data, recipe, progress, description=f"C={compute:.0e} L{n_layer} d{n_embd}"),
+            code=[sys.modules[__name__], text_data])
+        rows.append({
+            "compute": float(compute), "n_layer": n_layer, "n_embd": n_embd, "N": n,
+            "D": steps * data.tokens_per_batch, "steps": steps, "loss": text_data.text_test_loss(model, data),
+            "seconds": history.seconds,
+        })
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation on held-out problems
+
+
+@torch.no_grad()
+def answer_probabilities(model, digits: int, width: int, count: int = 500, seed: int = 1234) -> dict:
+    """Teacher-forced look at the answer of ``count`` held-out ``digits``-digit problems.
+
+    Returns arrays of shape ``(count, L)`` with ``L = digits + 1``: ``target`` digits, ``p_correct``
+    (probability the model gives the right digit, given the right digits before it) and ``argmax``
+    (the model's most likely digit there). Greedy decoding gets the whole answer right exactly when
+    every teacher-forced argmax is right, so exact match can be read off ``argmax`` too.
+    """
+    a, b = held_out_problems(digits, count, seed=seed)
+    ids, _ = make_batch(a, b, np.full(count, digits), width)
+    start, length = answer_start(width), answer_length(digits)
+    dev = next(model.parameters()).device
+    logits = model(input_ids=ids.to(dev)).logits.float().cpu()  # (count, T, vocab)
+    log_probs = F.log_softmax(logits[:, start - 1 : start - 1 + length], dim=-1)  # predicts positions start..
+    target = ids[:, start : start + length]
+    p_correct = log_probs.gather(-1, target.unsqueeze(-1)).squeeze(-1).exp()
+    return {"target": target.numpy(), "p_correct": p_correct.numpy(), "argmax": log_probs.argmax(-1).numpy()}
+
+
+@torch.no_grad()
+def greedy_answers(model, digits: int, width: int, count: int = 500, seed: int = 1234) -> tuple[np.ndarray, np.ndarray]:
+    """What the model writes, one token at a time, after ``a+b=``: ``(generated, target)``, each ``(count, L)``."""
+    a, b = held_out_problems(digits, count, seed=seed)
+    ids, _ = make_batch(a, b, np.full(count, digits), width)
+    start, length = answer_start(width), answer_length(digits)
+    dev = next(model.parameters()).device
+    running = ids[:, :start].to(dev)
+    for _ in range(length):
+        next_token = model(input_ids=running).logits[:, -1].argmax(-1, keepdim=True)
+        running = torch.cat([running, next_token], dim=1)
+    return running[:, start:].cpu().numpy(), ids[:, start : start + length].numpy()
+
+
+@torch.no_grad()
+def test_loss(model, data: AdditionData, count: int = 400, seed: int = 1234) -> float:
+    """Mean cross-entropy (nats per answer token) on held-out problems of every trained length."""
+    total, tokens = 0.0, 0
+    for digits in range(data.min_digits, data.max_digits + 1):
+        probs = answer_probabilities(model, digits, data.width, count, seed)["p_correct"]
+        total += float(-np.log(np.clip(probs, 1e-12, None)).sum())
+        tokens += probs.size
+    return total / tokens
+
+
+@torch.no_grad()
+def multiple_choice(model, digits: int, width: int, count: int = 300, options: int = 4, seed: int = 1234):
+    """A multiple-choice version of the task: the right sum and ``options - 1`` near misses.
+
+    Each wrong option changes one digit of the right answer. The model scores an option by the
+    log-probability of its tokens after ``a+b=``. Returns ``(scores, correct_index)`` with scores of
+    shape ``(count, options)``, for :func:`emergent.mirage.multiple_choice_grade` and
+    :func:`emergent.mirage.brier_score`.
+    """
+    if not isinstance(options, int) or options < 2:
+        raise ValueError(f"a multiple-choice question needs at least 2 options, got {options!r}.")
+    a, b = held_out_problems(digits, count, seed=seed)
+    ids, _ = make_batch(a, b, np.full(count, digits), width)
+    start, length = answer_start(width), answer_length(digits)
+    rng = np.random.default_rng([seed, digits, options])
+    correct_index = rng.integers(0, options, size=count)
+    candidates = ids.unsqueeze(1).repeat(1, options, 1)  # (count, options, T)
+    for item in range(count):
+        used = {tuple(ids[item, start:].tolist())}
+        for option in range(options):
+            if option == correct_index[item]:
+                continue
+            while True:
+                wrong = ids[item, start:].clone()
+                position = rng.integers(0, length)
+                wrong[position] = (wrong[position] + rng.integers(1, 10)) % 10
+                if tuple(wrong.tolist()) not in used:
+                    break
+            used.add(tuple(wrong.tolist()))
+            candidates[item, option, start:] = wrong
+    flat = candidates.reshape(count * options, -1)
+    dev = next(model.parameters()).device
+    log_probs = F.log_softmax(model(input_ids=flat.to(dev)).logits.float().cpu(), dim=-1)
+    picked = log_probs[:, start - 1 : start - 1 + length].gather(-1, flat[:, start:].unsqueeze(-1)).squeeze(-1)
+    return picked.sum(-1).reshape(count, options).numpy(), correct_index

@@ -1,0 +1,33 @@
+import pytest
+
+from emergent.core.ledger import record
+from emergent.core.results import format_value, results_markdown, verdict_counts
+
+
+def test_results_table_lists_every_record_with_claim_citation_and_provenance(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMERGENT_RESULTS", str(tmp_path))  # only this test's records
+    record("grokking", "plateau_ratio", 12.5, "", claim="generalisation long after memorisation",
+           source="power2022grokking", verdict="confirmed", note="a | b")
+    record("compression", "bits_per_token", 4.328, "bits", claim="a loss of 3 means 3 bits",
+           verdict="corrected", note="3 nats = 4.33 bits")
+    text = results_markdown()
+    assert text.index("### Compression is intelligence") < text.index("### Grokking")  # book order
+    assert "| `plateau_ratio` | 12.5 |" in text and "| `bits_per_token` | 4.328 bits |" in text
+    assert "{cite:p}`power2022grokking`" in text
+    assert "**✎ corrected**: 3 nats = 4.33 bits" in text and "a \\| b" in text  # pipes escaped
+    assert "`default` profile" in text
+    assert verdict_counts() == {"confirmed": 1, "corrected": 1}
+
+
+def test_empty_ledger_says_what_to_do():
+    assert "build the chapters first" in results_markdown({})
+
+
+def test_unknown_chapter_is_refused():
+    with pytest.raises(ValueError, match="Unknown chapters"):
+        results_markdown({"chapter9": {}})
+
+
+@pytest.mark.parametrize("value, shown", [(0, "0"), (12.5, "12.5"), (0.123456, "0.1235"), (2.5e7, "2.500e+07")])
+def test_numbers_are_shown_to_four_significant_figures(value, shown):
+    assert format_value(value) == shown
