@@ -122,16 +122,19 @@ def train(
         optimiser, lambda step: learning_rate_factor(step, steps, warmup_steps, decay_to))
     on_gpu = next(model.parameters()).device.type == "cuda"
     history, losses = History(), []
-    training_seconds, run_start = 0.0, time.perf_counter()
+    run_start, evaluating = time.perf_counter(), [0.0]  # seconds spent evaluating so far
 
     def evaluate_now(done: int) -> bool:
         """Evaluate after ``done`` steps; True if the run should stop here."""
         if on_gpu:
-            torch.cuda.synchronize()
+            torch.cuda.synchronize()  # the queued steps finish before the clock is read
+        began = time.perf_counter()
         model.eval()
         with torch.no_grad():
-            row = {"step": done, "seconds": training_seconds, **evaluate(model)}
+            trained = began - run_start - evaluating[0] if done else 0.0  # wall time outside evaluations
+            row = {"step": done, "seconds": trained, **evaluate(model)}
         model.train()
+        evaluating[0] += time.perf_counter() - began
         history.evaluations.append(row)
         if show:
             bar.set_postfix({name: f"{row[name]:.3f}" for name in show}, refresh=False)
@@ -141,7 +144,6 @@ def train(
     model.train()
     stopped = evaluate is not None and evaluate_at is not None and evaluate_at(0) and evaluate_now(0)
     for step in ([] if stopped else bar):
-        start = time.perf_counter()
         loss = loss_at(model, step)
         optimiser.zero_grad(set_to_none=True)
         loss.backward()
@@ -150,9 +152,6 @@ def train(
         optimiser.step()
         scheduler.step()
         losses.append(loss.detach())  # read back once at the end: a .item() per step stalls a GPU
-        if on_gpu:
-            torch.cuda.synchronize()
-        training_seconds += time.perf_counter() - start
         done = step + 1
         if step % 50 == 0 and not show:
             bar.set_postfix(loss=f"{loss.item():.3f}", refresh=False)
