@@ -32,8 +32,8 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from emergent import __version__
-from emergent.core.profiles import build_dir
 from emergent.core import training
+from emergent.core.profiles import build_dir
 from emergent.core.training import History
 
 CACHE_VARIABLE = "EMERGENT_CACHE"
@@ -93,7 +93,8 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _save(folder: Path, model: torch.nn.Module, config: dict, history: History, code: str) -> None:
+def _save(folder: Path, model: torch.nn.Module, config: dict, history: History, code: str) -> History:
+    """Write the entry atomically; return the history as a later load will read it back."""
     tmp = folder.with_name(folder.name + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -109,9 +110,11 @@ def _save(folder: Path, model: torch.nn.Module, config: dict, history: History, 
         "library_version": __version__,
         "format": FORMAT,
     }
-    (tmp / META).write_text(json.dumps(meta, indent=1, sort_keys=True))
+    text = json.dumps(meta, indent=1, sort_keys=True)
+    (tmp / META).write_text(text)
     shutil.rmtree(folder, ignore_errors=True)
     tmp.rename(folder)  # the entry appears whole or not at all
+    return History.from_dict(json.loads(text)["history"])
 
 
 def _load(folder: Path, config: dict, build: Callable[[], torch.nn.Module] | None):
@@ -176,8 +179,7 @@ def load_or_train(
     if not isinstance(history, History):
         raise TypeError(f"train() for {name!r} must return (model, History), got a {type(history).__name__} as the second item.")
     model = model.cpu().eval()
-    _save(folder, model, config, history, code)
-    return model, History.from_dict(json.loads(json.dumps(history.as_dict())))  # as a later load returns it
+    return model, _save(folder, model, config, history, code)
 
 
 def cached_entries() -> list[dict[str, Any]]:

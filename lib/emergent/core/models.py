@@ -16,9 +16,9 @@ import torch
 from transformers import GPT2Config, GPT2LMHeadModel
 from transformers.utils import logging as transformers_logging
 
+from emergent.core.config import Config, check_positive_int
 from emergent.core.profiles import device as default_device
 from emergent.core.profiles import static_output
-from emergent.core.config import Config, check_positive_int
 
 transformers_logging.disable_progress_bar()  # one bar per training run is enough
 

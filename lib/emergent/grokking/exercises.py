@@ -11,8 +11,8 @@ from typing import Callable
 import numpy as np
 
 from emergent.core.checks import CheckFailed, check_function
-from emergent.grokking.modular_addition import first_step_reaching, modular_addition_split, threshold_fraction
 from emergent.grokking.fourier import key_frequencies, synthetic_embedding
+from emergent.grokking.modular_addition import first_step_reaching, modular_addition_split, threshold_fraction
 
 __all__ = ["check_split", "check_first_step_reaching", "check_key_frequencies", "check_threshold_fraction"]
 

@@ -10,8 +10,8 @@ import math
 
 import torch
 
-from emergent.knowledge import editing, interpretability, superposition
 from emergent.core.checks import CheckFailed, check_function
+from emergent.knowledge import editing, interpretability, superposition
 
 
 def check_block_parameters(student) -> bool:

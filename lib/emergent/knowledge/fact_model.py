@@ -23,12 +23,12 @@ import torch
 from transformers import GPT2LMHeadModel
 
 from emergent.core.cache import load_or_train
-from emergent.knowledge.knowledge_base import KnowledgeBase, Prompt, WorldConfig, batch_prompts, make_knowledge_base
 from emergent.core.config import Config, check_one_of
 from emergent.core.models import TinyGPT2, tiny_gpt2
+from emergent.core.profiles import device
 from emergent.core.training import train_language_model
 from emergent.knowledge import knowledge_base
-from emergent.core.profiles import device
+from emergent.knowledge.knowledge_base import KnowledgeBase, Prompt, WorldConfig, batch_prompts, make_knowledge_base
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,15 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from emergent.scaling.addition import VOCAB_SIZE, AdditionData, answer_length, answer_start, make_batch, held_out_problems
 from emergent.core.cache import load_or_train
 from emergent.core.config import Config
 from emergent.core.models import TinyGPT2, count_parameters, tiny_gpt2, to_device
-from emergent.core.training import train_language_model
-from emergent.scaling import addition, text_data
-from emergent.scaling.laws import steps_for_budget
 from emergent.core.profiles import choose
 from emergent.core.progress import progress_bar
+from emergent.core.training import train_language_model
+from emergent.scaling import addition, text_data
+from emergent.scaling.addition import VOCAB_SIZE, AdditionData, answer_length, answer_start, make_batch, held_out_problems
+from emergent.scaling.laws import steps_for_budget
 
 
 @dataclass(frozen=True)
