@@ -2,7 +2,15 @@ import json
 
 import pytest
 
-from emergent.core.ledger import read, read_all, record, results_dir
+from emergent.core import ledger
+from emergent.core.ledger import begin, not_measured, read, read_all, record, results_dir
+
+
+@pytest.fixture(autouse=True)
+def _fresh_ledgers(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMERGENT_RESULTS", str(tmp_path))
+    for chapter in ("grokking", "scaling"):
+        begin(chapter)
 
 
 def test_record_lands_in_the_chapter_file_with_provenance():
@@ -39,3 +47,29 @@ def test_bad_records_are_refused(args, error, message):
 def test_bad_verdict_is_refused():
     with pytest.raises(ValueError, match="verdict"):
         record("scaling", "x", 1, "", verdict="maybe")
+
+
+def test_a_key_of_an_earlier_build_is_gone_after_begin():
+    record("scaling", "alpha_N", 0.3, "")
+    record("scaling", "only_in_the_first_build", 1.0, "")
+    begin("scaling")  # the next build of the chapter
+    record("scaling", "alpha_N", 0.31, "")
+    assert list(read("scaling")["records"]) == ["alpha_N"]
+
+
+def test_recording_before_begin_says_to_open_the_ledger(monkeypatch):
+    monkeypatch.setattr(ledger, "_begun", set())
+    with pytest.raises(RuntimeError, match=r"ledger.begin\('scaling'\)"):
+        record("scaling", "alpha_N", 0.3, "")
+
+
+def test_a_quantity_not_measured_is_recorded_with_its_reason():
+    not_measured("grokking", "transformer_steps_to_generalise", "the default profile skips the transformer")
+    entry = read("grokking")["records"]["transformer_steps_to_generalise"]
+    assert entry["value"] is None and entry["verdict"] == "not measured"
+    assert "skips the transformer" in entry["note"]
+
+
+def test_unknown_record_fields_are_refused():
+    with pytest.raises(TypeError, match="low, high, method"):
+        record("scaling", "x", 1, "", width=3)

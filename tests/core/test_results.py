@@ -1,11 +1,14 @@
 import pytest
 
-from emergent.core.ledger import record
+from emergent.core import claims
+from emergent.core.ledger import begin, not_measured, record
 from emergent.core.results import format_value, results_markdown, verdict_counts
 
 
 def test_results_table_lists_every_record_with_claim_citation_and_provenance(tmp_path, monkeypatch):
     monkeypatch.setenv("EMERGENT_RESULTS", str(tmp_path))  # only this test's records
+    begin("grokking")
+    begin("compression")
     record("grokking", "plateau_ratio", 12.5, "", claim="generalisation long after memorisation",
            source="power2022grokking", verdict="confirmed", note="a | b")
     record("compression", "bits_per_token", 4.328, "bits", claim="a loss of 3 means 3 bits",
@@ -31,3 +34,17 @@ def test_unknown_chapter_is_refused():
 @pytest.mark.parametrize("value, shown", [(0, "0"), (12.5, "12.5"), (0.123456, "0.1235"), (2.5e7, "2.500e+07")])
 def test_numbers_are_shown_to_four_significant_figures(value, shown):
     assert format_value(value) == shown
+
+
+def test_results_show_interval_rule_and_verdict_of_a_claim(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMERGENT_RESULTS", str(tmp_path))
+    begin("scaling")
+    claims.claim("scaling", "alpha_N", "alpha_N = 0.076", claims.over_seeds([0.07, 0.08, 0.09]),
+                 claims.contains(0.076, excludes=0), "exponent", source="kaplan2020scaling")
+    not_measured("scaling", "a_opt", "the default profile fits no IsoFLOP sweep")
+    text = results_markdown()
+    row = next(line for line in text.splitlines() if "`alpha_N`" in line)
+    assert "0.08 exponent [" in row and "3 seeds]" in row
+    assert "contains 0.076 and excludes 0" in row and "**? inconclusive**" not in row and "✔ confirmed" in row
+    assert "– not measured" in text and "fits no IsoFLOP sweep" in text
+    assert verdict_counts() == {"confirmed": 1, "not measured": 1}

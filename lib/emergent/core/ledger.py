@@ -1,8 +1,11 @@
 """The results ledger: every headline number a chapter measures, with what it speaks to.
 
-A chapter calls :func:`record` once per headline number. Records land in
-``_build/results/<chapter>.json`` (or ``$EMERGENT_RESULTS``), together with the profile, device
-and library version that produced them; the results page of the book is generated from them.
+A chapter opens its ledger with :func:`begin`, which starts it afresh, so that no record survives
+from an earlier build. It then records each headline number once, usually through
+:func:`emergent.core.claims.claim`, which adds the interval, the decision rule and the verdict.
+A number the active profile does not measure is recorded by :func:`not_measured`, with the reason.
+Records land in ``_build/results/<chapter>.json`` (or ``$EMERGENT_RESULTS``), together with the
+profile, device and library version that produced them; the results page is generated from them.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ CHAPTERS = {
     "grokking": "Grokking",
 }
 RESULTS_VARIABLE = "EMERGENT_RESULTS"
-VERDICTS = ("confirmed", "refuted", "differs", "corrected", "new")
+VERDICTS = ("confirmed", "differs", "refuted", "corrected", "inconclusive", "identity", "new", "not measured")
+_begun: set[str] = set()  # chapters whose ledger this process has started afresh
 
 
 def results_dir() -> Path:
@@ -40,6 +44,27 @@ def _check_chapter(chapter: str) -> None:
         raise ValueError(f"Unknown chapter {chapter!r}; chapter slugs are {', '.join(CHAPTERS)}.")
 
 
+def _path(chapter: str) -> Path:
+    return results_dir() / f"{chapter}.json"
+
+
+def begin(chapter: str) -> None:
+    """Start the chapter's ledger afresh: records of an earlier build are deleted."""
+    _check_chapter(chapter)
+    _path(chapter).unlink(missing_ok=True)
+    _begun.add(chapter)
+
+
+def _number(key: str, value) -> float:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"Ledger value for {key!r} must be a number, got {value!r}.") from None
+    if not math.isfinite(value):
+        raise ValueError(f"Ledger value for {key!r} must be finite, got {value}.")
+    return value
+
+
 def record(
     chapter: str,
     key: str,
@@ -49,35 +74,32 @@ def record(
     source: str = "",
     verdict: str = "",
     note: str = "",
+    **interval,
 ) -> None:
     """Record one headline number in the chapter's results file (nothing is returned, so a
     chapter cell that ends with a record shows no echo of it).
 
     ``claim`` is the published figure or seed claim the number speaks to, ``source`` its citation
-    key in the book's bibliography, ``verdict`` one of confirmed / refuted / differs / corrected / new,
-    and ``note`` a few words on why. Recording the same key again replaces the earlier value.
+    key in the book's bibliography, ``verdict`` one of :data:`VERDICTS`, and ``note`` a few words on
+    why. ``interval`` holds ``low``, ``high``, ``method``, ``samples`` and ``rule`` when the record
+    comes from a claim. Recording the same key again replaces the earlier value.
     """
     _check_chapter(chapter)
+    if chapter not in _begun:
+        raise RuntimeError(f"Open the ledger first with ledger.begin({chapter!r}): it starts the chapter's "
+                           "results afresh, so that no record of an earlier build survives.")
     if not key.isidentifier():
         raise ValueError(f"Ledger keys are identifiers like 'alpha_N', got {key!r}.")
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"Ledger value for {key!r} must be a number, got {value!r}.") from None
-    if not math.isfinite(value):
-        raise ValueError(f"Ledger value for {key!r} must be finite, got {value}.")
+    if verdict != "not measured":
+        value = _number(key, value)
     if verdict and verdict not in VERDICTS:
         raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}, got {verdict!r}.")
-    entry = {
-        "key": key,
-        "value": value,
-        "unit": unit,
-        "claim": claim,
-        "source": source,
-        "verdict": verdict,
-        "note": note,
-    }
-    path = results_dir() / f"{chapter}.json"
+    unknown = set(interval) - {"low", "high", "method", "samples", "rule"}
+    if unknown:
+        raise TypeError(f"Unknown ledger fields {sorted(unknown)}; a record may add low, high, method, samples, rule.")
+    entry = {"key": key, "value": value, "unit": unit, "claim": claim, "source": source,
+             "verdict": verdict, "note": note, **interval}
+    path = _path(chapter)
     data = read(chapter) if path.exists() else {"chapter": chapter, "records": {}}
     data.update(
         profile=profile_name(),
@@ -89,6 +111,11 @@ def record(
     data["records"][key] = entry
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=1))
+
+
+def not_measured(chapter: str, key: str, reason: str, claim: str = "", source: str = "") -> None:
+    """Record that the active profile does not measure ``key``, and why."""
+    record(chapter, key, None, "", claim=claim, source=source, verdict="not measured", note=reason)
 
 
 def read(chapter: str) -> dict:

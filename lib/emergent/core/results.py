@@ -9,11 +9,15 @@ from __future__ import annotations
 from emergent.core.ledger import CHAPTERS, read_all
 
 VERDICT_MARKS = {"confirmed": "✔ confirmed", "refuted": "✘ refuted", "differs": "≠ differs",
-                 "corrected": "✎ corrected", "new": "• new"}
+                 "corrected": "✎ corrected", "inconclusive": "? inconclusive", "identity": "= identity",
+                 "new": "• new", "not measured": "– not measured"}
+HOW = {"seeds": "{n} seeds", "bootstrap": "bootstrap, {n} items", "leave-one-out": "range of {n} leave-one-out refits"}
 
 
-def format_value(value: float) -> str:
+def format_value(value: float | None) -> str:
     """Four significant figures, without scientific notation for everyday sizes."""
+    if value is None:
+        return "-"
     if value == 0:
         return "0"
     if 1e-3 <= abs(value) < 1e6:
@@ -29,6 +33,18 @@ def _claim(entry: dict) -> str:
     claim = _cell(entry.get("claim", "")) or "-"
     source = entry.get("source", "")
     return f"{claim} {{cite:p}}`{source}`" if source else claim
+
+
+def _measured(entry: dict) -> str:
+    """The value and unit, then its interval and how it was obtained, where the record has one."""
+    text = f"{format_value(entry['value'])} {_cell(entry.get('unit', ''))}".strip()
+    method = entry.get("method")
+    if method in HOW:
+        how = HOW[method].format(n=entry.get("samples", "?"))
+        text += f" [{format_value(entry['low'])}, {format_value(entry['high'])}; {how}]"
+    elif method == "exact":
+        text += " (exact)"
+    return text
 
 
 def results_markdown(ledgers: dict[str, dict] | None = None) -> str:
@@ -47,13 +63,15 @@ def results_markdown(ledgers: dict[str, dict] | None = None) -> str:
             f"Measured with the `{ledger['profile']}` profile on {ledger['device']} "
             f"({ledger.get('machine', 'unknown machine')}), library version {ledger['library_version']}.\n"
         )
-        parts.append("| quantity | measured | published figure or source claim | verdict, and why |")
-        parts.append("|---|---|---|---|")
+        parts.append("| quantity | measured [90% interval] | published figure or source claim "
+                     "| decision rule, fixed before measuring | verdict, and why |")
+        parts.append("|---|---|---|---|---|")
         for key, entry in ledger["records"].items():
-            measured = f"{format_value(entry['value'])} {_cell(entry.get('unit', ''))}".strip()
             verdict = VERDICT_MARKS.get(entry.get("verdict", ""), "-")
             why = _cell(entry.get("note", ""))
-            parts.append(f"| `{key}` | {measured} | {_claim(entry)} | **{verdict}**{': ' + why if why else ''} |")
+            rule = _cell(entry.get("rule", "")) or "-"
+            parts.append(f"| `{key}` | {_measured(entry)} | {_claim(entry)} | {rule} "
+                         f"| **{verdict}**{': ' + why if why else ''} |")
         parts.append("")
     return "\n".join(parts)
 
