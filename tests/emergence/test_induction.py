@@ -15,7 +15,6 @@ from emergent.emergence.induction import (
     default_setup,
     icl_score,
     induction_run,
-    loss_by_position,
     phase_change_step,
     prefix_matching_scores,
     previous_token_scores,

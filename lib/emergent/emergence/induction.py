@@ -332,22 +332,23 @@ def steepest_rise(eval_steps, icl_scores, window: int) -> tuple[int, float]:
     return best_start, float(best_fall / total)
 
 
-def default_setup(layers: int) -> tuple[AttentionOnly, RepeatData, Recipe]:
+def default_setup(layers: int, seed: int = 0) -> tuple[AttentionOnly, RepeatData, Recipe]:
     """The book's sizes for the active profile (``full``: a wider model, bigger batches, longer)."""
     if layers not in (1, 2):
         raise ValueError(f"layers must be 1 or 2, got {layers}.")
     data = RepeatData()
     shape = AttentionOnly(layers=layers, width=choose(64, 128))
-    recipe = Recipe(steps=choose(1000, 3000), batch_size=choose(32, 128))
+    recipe = Recipe(steps=choose(1000, 3000), batch_size=choose(32, 128), seed=seed)
     return shape, data, recipe
 
 
-def induction_run(layers: int, progress: bool = True):
-    """``(model, history)`` for the book's 1- or 2-layer run, trained once and then read from the cache."""
-    shape, data, recipe = default_setup(layers)
+def induction_run(layers: int, seed: int = 0, progress: bool = True):
+    """``(model, history)`` for the book's 1- or 2-layer run with one seed (data, initialisation and
+    evaluation batch), trained once and then read from the cache."""
+    shape, data, recipe = default_setup(layers, seed)
     config = {"task": "repeated-segments, independent uniform tokens", "model": shape.as_dict(), "data": data.as_dict(), "recipe": recipe.as_dict()}
     return load_or_train(
-        f"induction-{layers}layer",
+        f"induction-{layers}layer" + (f"-seed{seed}" if seed else ""),
         config,
         lambda: train_induction(shape, data, recipe, progress=progress),
         code=[sys.modules[__name__], emergent.core.attention],
