@@ -20,7 +20,7 @@ from emergent.core.models import TinyGPT2, count_parameters, tiny_gpt2, to_devic
 from emergent.core.profiles import choose
 from emergent.core.progress import progress_bar
 from emergent.core.training import train_language_model
-from emergent.scaling import addition, text_data
+from emergent.scaling import addition, flops, text_data
 from emergent.scaling.addition import VOCAB_SIZE, AdditionData, answer_length, answer_start, make_batch, held_out_problems
 from emergent.scaling.laws import steps_for_budget
 
@@ -118,15 +118,29 @@ def family_runs(sizes=None, data: AdditionData | None = None, recipe: Recipe | N
 
 
 # ---------------------------------------------------------------------------------------------
-# The IsoFLOP sweep: fixed compute C = 6 N D, traded between size N and tokens D
+# The IsoFLOP sweep: fixed compute C, traded between size N and tokens D, under two accountings:
+# "kaplan" (C = 6 N D, N without embeddings) and "true" (every matmul counted, N all parameters).
+
+ACCOUNTINGS = ("kaplan", "true")
+# True FLOPs per token are 1.6 to 6.9 times 6 N over the grid's sizes (median about 2.5): the true
+# budgets are the Kaplan ones times this factor, so that each budget's runs are about as long.
+TRUE_BUDGET_FACTOR = 2.5
 
 
-def isoflop_grid() -> dict[float, list[tuple[int, int]]]:
+def isoflop_grid(accounting: str = "kaplan") -> dict[float, list[tuple[int, int]]]:
     """Compute budgets (FLOPs) and the (layers, width) tried at each, for the active profile.
 
     Each budget gets sizes around where its optimum is expected, so that loss against log N is a
-    valley whose bottom the sweep brackets.
+    valley whose bottom the sweep brackets. The ``true`` accounting tries the same sizes at budgets
+    :data:`TRUE_BUDGET_FACTOR` times larger.
     """
+    if accounting not in ACCOUNTINGS:
+        raise ValueError(f"accounting must be one of {', '.join(ACCOUNTINGS)}, got {accounting!r}.")
+    factor = TRUE_BUDGET_FACTOR if accounting == "true" else 1.0
+    return {factor * c: sizes for c, sizes in _kaplan_grid().items()}
+
+
+def _kaplan_grid() -> dict[float, list[tuple[int, int]]]:
     return choose(
         default={
             1e10: [(1, 4), (1, 8), (1, 16), (2, 16)],
@@ -152,14 +166,21 @@ def text_shape(n_layer: int, n_embd: int, data) -> TinyGPT2:
                    n_positions=data.n_positions)
 
 
-def isoflop_sweep(grid=None, data=None, progress: bool = True) -> list[dict]:
-    """Train every (budget, size) pair of ``grid`` for ``C / (6 N)`` tokens of text; one row per run.
+def isoflop_sweep(grid=None, data=None, progress: bool = True, accounting: str = "kaplan") -> list[dict]:
+    """Train every (budget, size) pair of ``grid`` for as many tokens of text as the budget buys.
 
-    Each row holds the budget ``C``, non-embedding parameters ``N``, tokens ``D``, training steps
-    and the held-out test loss (nats per byte). N counts non-embedding parameters, as in Kaplan et
-    al. and in the family's fit. The recipe is the family's, with the run length set by the budget.
+    ``accounting="kaplan"``: a token costs ``6 N`` FLOPs, N the non-embedding parameters.
+    ``accounting="true"``: a token costs :func:`~emergent.scaling.flops.training_flops_per_token`,
+    every matmul including the unembedding and the attention over the context.
+
+    Each row holds the budget ``compute``, the non-embedding ``N`` and all parameters ``N_total``,
+    tokens ``D``, the run's FLOPs under both accountings (``flops_kaplan``, ``flops_true``), training
+    steps, and the held-out test loss (nats per byte). The recipe is the family's, with the run
+    length set by the budget.
     """
-    grid = isoflop_grid() if grid is None else grid
+    if accounting not in ACCOUNTINGS:
+        raise ValueError(f"accounting must be one of {', '.join(ACCOUNTINGS)}, got {accounting!r}.")
+    grid = isoflop_grid(accounting) if grid is None else grid
     if not grid:
         raise ValueError("the IsoFLOP grid is empty: give at least one budget with sizes.")
     data = data or isoflop_text_data()
@@ -168,17 +189,20 @@ def isoflop_sweep(grid=None, data=None, progress: bool = True) -> list[dict]:
     for compute, (n_layer, n_embd) in progress_bar(pairs, desc="IsoFLOP sweep", disable=not progress):
         shape = text_shape(n_layer, n_embd, data)
         n = non_embedding_parameters(shape)
-        steps = steps_for_budget(compute, n, data.tokens_per_batch)
+        per_token = 6 * n if accounting == "kaplan" else flops.training_flops_per_token(shape)
+        steps = steps_for_budget(compute, per_token / 6, data.tokens_per_batch)  # C = 6 (per_token / 6) D
         recipe = replace(default_recipe(), steps=steps)
         config = {"kind": "text-isoflop", "shape": shape.as_dict(), "data": data.as_dict(), "recipe": recipe.as_dict()}
         model, history = load_or_train(
             "text-isoflop", config,
             lambda: train_member(shape, data, recipe, progress, description=f"C={compute:.0e} L{n_layer} d{n_embd}"),
             code=[sys.modules[__name__], text_data])
+        tokens = steps * data.tokens_per_batch
         rows.append({
             "compute": float(compute), "n_layer": n_layer, "n_embd": n_embd, "N": n,
-            "D": steps * data.tokens_per_batch, "steps": steps, "loss": text_data.text_test_loss(model, data),
-            "seconds": history.seconds,
+            "N_total": flops.total_parameters(shape), "D": tokens, "steps": steps,
+            "flops_kaplan": 6 * n * tokens, "flops_true": flops.training_flops_per_token(shape) * tokens,
+            "loss": text_data.text_test_loss(model, data), "seconds": history.seconds,
         })
     return rows
 

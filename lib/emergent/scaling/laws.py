@@ -13,6 +13,7 @@ Three ideas, in the order the chapter uses them:
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -213,6 +214,45 @@ def isoflop_optimum(n, loss, strict: bool = True) -> tuple[float, float]:
     if not strict:
         log_opt = float(np.clip(log_opt, np.log(n).min(), np.log(n).max()))
     return float(math.exp(log_opt)), float(u * log_opt**2 + v * log_opt + w)
+
+
+def isoflop_exponent(rows, size: str = "N") -> dict:
+    """Fit ``N_opt ~ C^a`` over the budgets of an IsoFLOP sweep, with leave-one-size-out ranges.
+
+    ``rows`` come from :func:`emergent.scaling.family.isoflop_sweep`; ``size`` names the parameter
+    count to use (``"N"``, non-embedding, or ``"N_total"``). Each budget's optimum is the vertex of
+    a parabola in log N (kept inside the sizes tried); its tokens ``D_opt`` are read off the budget's
+    own runs, interpolated in log N. Returns the budgets, optima, which optima are bracketed, the
+    exponent ``a`` and the geometric-mean tokens per parameter, and for both the values of every
+    refit that leaves one size out of each budget (all combinations across budgets).
+    """
+    budgets = sorted({r["compute"] for r in rows})
+    if len(budgets) < 2:
+        raise ValueError(f"an exponent needs at least 2 budgets, got {len(budgets)}.")
+    runs = []  # per budget: (log N, loss, log D), sorted by N
+    for c in budgets:
+        here = sorted((r for r in rows if r["compute"] == c), key=lambda r: r[size])
+        runs.append(tuple(np.array([f(r) for r in here], dtype=float)
+                          for f in (lambda r: math.log(r[size]), lambda r: r["loss"], lambda r: math.log(r["D"]))))
+
+    def optimum(log_n, loss, log_d):
+        n_opt, _ = isoflop_optimum(np.exp(log_n), loss, strict=False)
+        return n_opt, math.exp(np.interp(math.log(n_opt), log_n, log_d))
+
+    def fit(optima):
+        n_opt, d_opt = np.array(optima).T
+        return fit_pure_power_law(np.array(budgets), n_opt)[0], float(np.exp(np.mean(np.log(d_opt / n_opt))))
+
+    optima = [optimum(*r) for r in runs]
+    a, ratio = fit(optima)
+    left_out = [[optimum(*(np.delete(x, i) for x in r)) for i in range(len(r[0]))] for r in runs]
+    refits = [fit(combo) for combo in itertools.product(*left_out)]
+    return {
+        "budgets": np.array(budgets), "N_opt": np.array([o[0] for o in optima]), "D_opt": np.array([o[1] for o in optima]),
+        "bracketed": [bool(r[0].min() < math.log(o[0]) < r[0].max()) for r, o in zip(runs, optima)],
+        "a": a, "tokens_per_parameter": ratio,
+        "a_refits": np.array([x[0] for x in refits]), "ratio_refits": np.array([x[1] for x in refits]),
+    }
 
 
 def steps_for_budget(compute: float, n: int, tokens_per_step: float) -> int:
