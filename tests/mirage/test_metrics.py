@@ -147,3 +147,46 @@ def test_on_the_trained_family_exact_match_looks_emergent_and_edit_distance_does
     assert scores["exact_match"][0, -1] < 0.05 < scores["exact_match"][-1, -1]  # near zero, then a jump
     mean_error = np.mean(np.abs(scores["accuracy_to_the_L"] - scores["exact_match"]))
     assert mean_error < 0.1, mean_error  # exact match ≈ p^L
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(log_n=st.floats(0, 12), log_c=st.floats(0, 8), alpha=st.floats(-2, -0.05), length=st.integers(1, 60))
+def test_exact_match_at_length_L_is_the_one_token_curve_shifted_along_log_N(log_n, log_c, alpha, length):
+    n, c = 10.0**log_n, 10.0**log_c
+    at_length = mirage.exact_match_prediction(mirage.token_probability(n, c, alpha), length)
+    shifted = mirage.token_probability(n * length ** (1 / alpha), c, alpha)
+    assert at_length == pytest.approx(shifted, rel=1e-9, abs=1e-300)
+    assert mirage.length_shift_decades(length, alpha) == pytest.approx(-math.log10(length) / alpha)
+
+
+@pytest.mark.parametrize("alpha", [-0.5, -0.2])
+def test_the_rise_has_the_same_width_in_decades_for_every_length(alpha):
+    n = np.logspace(-2, 40, 400_001)
+    measured = []
+    for length in (1, 5, 30):
+        curve = mirage.exact_match_prediction(mirage.token_probability(n, 1e3, alpha), length)
+        measured.append(np.log10(n[np.argmax(curve >= 0.9)] / n[np.argmax(curve >= 0.1)]))
+    assert np.ptp(measured) < 1e-3
+    assert measured[0] == pytest.approx(mirage.rise_width_decades(alpha), abs=1e-3)
+    assert mirage.rise_width_decades(-0.5) == pytest.approx(2.68, abs=0.01)  # the value the chapter prints
+
+
+def test_carry_free_digits_are_the_ones_without_a_carry_from_below():
+    # 15 + 17 = 32: units 5+7 carries, so the tens digit is not carry-free; 21 + 13 = 34: none carries.
+    mask = mirage.needs_no_carry(np.array([15, 21]), np.array([17, 13]), 2)
+    assert mask.tolist() == [[True, False], [True, True]]
+    target = np.array([[2, 3, 0], [4, 3, 0]])  # answers units first, then the carry-out digit
+    generated = np.array([[2, 9, 9], [4, 9, 0]])  # only the tens digit of the second answer is wrong
+    all_right, fraction = mirage.carry_free_scores(generated, target, np.array([15, 21]), np.array([17, 13]))
+    assert all_right.tolist() == [True, False] and fraction.tolist() == [1.0, 0.5]
+
+
+def test_carry_free_scores_need_the_operands_of_the_answers():
+    with pytest.raises(ValueError, match="operands of these answers"):
+        mirage.carry_free_scores(np.zeros((2, 3)), np.zeros((2, 3)), np.array([1]), np.array([2]))
+    with pytest.raises(ValueError, match="low < high"):
+        mirage.rise_width_decades(-0.5, low=0.9, high=0.1)

@@ -55,6 +55,31 @@ def exact_match_prediction(p, length):
     return p**length
 
 
+def length_shift_decades(length, alpha: float) -> float:
+    """How far, in decades of N, exact match at ``length`` tokens sits to the right of ``length = 1``.
+
+    Under ``L_CE = (N/c)^alpha``, ``p(N)^L = exp(-L (N/c)^alpha) = p(N L^{1/alpha})``: the curve for
+    length L is the one-token curve moved by ``-log10(L) / alpha`` decades, with its shape unchanged.
+    """
+    _check_p_and_length(0.5, length)
+    if alpha >= 0:
+        raise ValueError(f"alpha must be negative (loss falls with size), got {alpha}.")
+    return float(-np.log10(length) / alpha)
+
+
+def rise_width_decades(alpha: float, low: float = 0.1, high: float = 0.9) -> float:
+    """Decades of N over which ``p^L`` climbs from ``low`` to ``high``: the same for every L.
+
+    ``p^L = exp(-L x)`` equals ``q`` where ``x = -ln(q) / L``; the ratio of the two x values,
+    ``ln(low) / ln(high)``, does not involve L, and ``x = (N/c)^alpha`` turns it into decades of N.
+    """
+    if alpha >= 0:
+        raise ValueError(f"alpha must be negative (loss falls with size), got {alpha}.")
+    if not 0 < low < high < 1:
+        raise ValueError(f"need 0 < low < high < 1, got low={low}, high={high}.")
+    return float(np.log10(np.log(low) / np.log(high)) / -alpha)
+
+
 def edit_distance_prediction(p, length):
     """Expected token edit distance if each token is wrong independently with chance ``1 - p``: ``L (1 - p)``.
 
@@ -88,6 +113,37 @@ def per_token_accuracy(generated, target) -> float:
     """Fraction of answer tokens (here: digits) that are right, position by position."""
     generated, target = _pair(generated, target)
     return float((generated == target).mean())
+
+
+def needs_no_carry(a, b, positions: int) -> np.ndarray:
+    """``(items, positions)`` booleans: answer digit i (units first) receives no carry from below.
+
+    Digit i of ``a + b`` is ``(a_i + b_i) mod 10`` exactly when the lower i digits of a and b sum to
+    less than ``10^i``; the units digit never receives a carry.
+    """
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    if a.shape != b.shape or a.ndim != 1:
+        raise ValueError(f"a and b must be 1-D arrays of the same length, got shapes {a.shape} and {b.shape}.")
+    powers = 10 ** np.arange(positions, dtype=np.int64)
+    return (a[:, None] % powers + b[:, None] % powers) < powers
+
+
+def carry_free_scores(generated, target, a, b) -> tuple[np.ndarray, np.ndarray]:
+    """Per item, on the answer digits that need no carry: ``(all right, fraction right)``.
+
+    A control with no algorithmic knee: these digits are ``(a_i + b_i) mod 10``, which a model can
+    learn without learning to carry. The last answer digit is the carry out of the top position, so
+    it is never carry-free; the units digit always is, so every item has at least one such digit.
+    """
+    generated, target = _pair(generated, target)
+    mask = needs_no_carry(a, b, target.shape[1] - 1)
+    if len(mask) != len(target):
+        raise ValueError(f"{len(mask)} problems for {len(target)} answers: pass the operands of these answers.")
+    right = generated[:, :-1] == target[:, :-1]
+    all_right = (right | ~mask).all(axis=1)
+    fraction = (right & mask).sum(axis=1) / mask.sum(axis=1)
+    return all_right, fraction
 
 
 def levenshtein(a, b) -> int:
@@ -237,12 +293,14 @@ def score_family(members, width: int, lengths, count: int = 500, seed: int = 123
 
     ``members`` is the list from :func:`emergent.scaling.family.family_runs`; ``lengths`` are numbers of
     digits (the answer has one token more). Returns arrays of shape ``(members, lengths)``:
-    exact match, per-digit accuracy, token edit distance, log-probability of the target, the mean
-    per-token probability ``p`` and the prediction ``p^L``, the same prediction from the per-token
+    exact match, per-digit accuracy, token edit distance, log-probability of the target, the
+    exact match and per-digit accuracy on the digits that need no carry (a control), the arithmetic and geometric mean
+    per-token probability ``p`` with the predictions ``p^L`` from each, the same prediction from the per-token
     *accuracy*, and the independence check (product of per-position accuracies, error correlation);
-    plus ``N`` and ``answer_length``.
+    the per-item scores behind exact match, edit distance and the control, shape ``(members, lengths, count)``; plus ``N`` and
+    ``answer_length``.
     """
-    from emergent.scaling.addition import answer_length
+    from emergent.scaling.addition import answer_length, held_out_problems
     from emergent.scaling.family import answer_probabilities, greedy_answers
 
     members = list(members)
@@ -252,19 +310,37 @@ def score_family(members, width: int, lengths, count: int = 500, seed: int = 123
     if not lengths:
         raise ValueError("give at least one answer length (number of digits).")
     names = ("exact_match", "per_digit_accuracy", "edit_distance", "log_probability", "p_mean", "p_to_the_L",
+             "p_geometric", "p_geometric_to_the_L", "carry_free_exact_match", "carry_free_accuracy",
              "accuracy_to_the_L", "product_of_positions", "error_correlation")
     out = {name: np.zeros((len(members), len(lengths))) for name in names}
+    # Per-item scores, for bootstrap intervals over test items and for re-scoring at lower resolution.
+    out["exact_match_items"] = np.zeros((len(members), len(lengths), count), dtype=bool)
+    out["edit_distance_items"] = np.zeros((len(members), len(lengths), count))
+    out["carry_free_exact_match_items"] = np.zeros((len(members), len(lengths), count), dtype=bool)
+    out["carry_free_accuracy_items"] = np.zeros((len(members), len(lengths), count))
     for i, (_, model, _) in enumerate(progress_bar(members, desc="scoring", disable=not progress)):
         for j, digits in enumerate(lengths):
             generated, target = greedy_answers(model, digits, width, count, seed)
             probs = answer_probabilities(model, digits, width, count, seed)
+            out["exact_match_items"][i, j] = (generated == target).all(axis=1)
             out["exact_match"][i, j] = exact_match(generated, target)
             out["per_digit_accuracy"][i, j] = per_token_accuracy(generated, target)
-            out["edit_distance"][i, j] = token_edit_distance(generated, target)
+            distances = [levenshtein(g, t) for g, t in zip(generated, target)]
+            out["edit_distance_items"][i, j] = distances
+            out["edit_distance"][i, j] = float(np.mean(distances))
             out["log_probability"][i, j] = target_log_probability(probs["p_correct"])
+            a, b = held_out_problems(digits, count, seed=seed)
+            free_all, free_fraction = carry_free_scores(generated, target, a, b)
+            out["carry_free_exact_match_items"][i, j], out["carry_free_accuracy_items"][i, j] = free_all, free_fraction
+            out["carry_free_exact_match"][i, j], out["carry_free_accuracy"][i, j] = free_all.mean(), free_fraction.mean()
+            # Two summaries of "the chance one token is right": the theorem's p = exp(-mean CE) is the
+            # geometric mean of the right token's probability; the arithmetic mean is never smaller.
             p = float(probs["p_correct"].mean())
             out["p_mean"][i, j] = p
             out["p_to_the_L"][i, j] = exact_match_prediction(p, answer_length(digits))
+            p_geometric = float(np.exp(np.log(np.clip(probs["p_correct"], 1e-12, 1)).mean()))
+            out["p_geometric"][i, j] = p_geometric
+            out["p_geometric_to_the_L"][i, j] = exact_match_prediction(p_geometric, answer_length(digits))
             check = independence_check(probs["argmax"] == probs["target"])
             out["accuracy_to_the_L"][i, j] = check["mean_to_the_L"]
             out["product_of_positions"][i, j] = check["product_of_positions"]
