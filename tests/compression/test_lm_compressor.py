@@ -130,3 +130,25 @@ def test_trained_model_beats_xz_on_the_addition_source():
     entropy = sources.addition_information_bits(1000)
     assert entropy < model_bits < xz_bits  # never below the physical limit; already better than xz
     assert model_bits / len(test) < 2.3 and math.isfinite(model_bits)
+
+
+def test_guess_and_correction_splits_the_whole_code_length(compressor):
+    from emergent.compression.lm_compressor import guess_and_correction
+
+    text = sources.addition_lines(40, seed=5)
+    split = guess_and_correction(compressor.model, text)
+    assert split["bits_on_right_guesses"] + split["bits_on_wrong_guesses"] == pytest.approx(split["total_bits_per_byte"])
+    assert split["total_bits_per_byte"] == pytest.approx(model_bits_per_byte(compressor.model, text), rel=1e-6)
+    assert 0 <= split["guessed_right_share"] <= 1
+    with pytest.raises(ValueError, match="empty"):
+        guess_and_correction(compressor.model, b"")
+
+
+def test_weights_are_sent_once_even_when_tied(compressor):
+    from emergent.compression.lm_compressor import weight_bytes
+
+    model = compressor.model
+    unique = {p.data_ptr(): p.numel() for p in model.parameters()}
+    size = weight_bytes(model)
+    assert 0 < size <= 4 * sum(unique.values()) * 1.01 + 64  # float32, xz adds at most a little
+    assert model.transformer.wte.weight.data_ptr() == model.lm_head.weight.data_ptr()  # tied: counted once

@@ -448,25 +448,60 @@ def byte_model_run(name: str, text: bytes, shape: TinyGPT2, steps: int, batch_si
     return load_or_train(name, config, train, code=[sys.modules[__name__]])
 
 
-def model_bits_per_byte(model, data: bytes) -> float:
-    """Ideal code length of ``data`` under ``model`` (blocks as the compressor cuts them), in bits per byte.
+def byte_costs(model, data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Per byte of ``data`` (blocks as the compressor cuts them): its ideal code length in bits, and
+    whether the model's single best guess for it was right.
 
     One ordinary batched forward pass: fast, and equal to the compressor's ideal length up to float rounding.
     """
     if not data:
-        return 0.0
+        return np.zeros(0), np.zeros(0, dtype=bool)
     block = block_length(model)
     spans = _blocks(len(data), block)
     ids = torch.full((len(spans), block + 1), BOS, dtype=torch.long)
-    labels = torch.full_like(ids, -100)
     raw = torch.frombuffer(bytearray(data), dtype=torch.uint8).long()
     for row, (start, stop) in enumerate(spans):
         ids[row, 1 : 1 + stop - start] = raw[start:stop]
-        labels[row, 1 : 1 + stop - start] = raw[start:stop]
     with torch.inference_mode():
         logits = model.to("cpu")(input_ids=ids).logits[:, :-1]  # (blocks, block, 256)
-        losses = F.cross_entropy(logits.reshape(-1, 256), labels[:, 1:].reshape(-1), reduction="sum")
-    return losses.item() / math.log(2) / max(1, len(data))
+        targets = ids[:, 1:]
+        bits = F.cross_entropy(logits.reshape(-1, 256), targets.reshape(-1), reduction="none") / math.log(2)
+        guessed = logits.argmax(-1).reshape(-1) == targets.reshape(-1)
+    used = torch.cat([torch.arange(row * block, row * block + stop - start) for row, (start, stop) in enumerate(spans)])
+    return bits[used].numpy().astype(float), guessed[used].numpy()
+
+
+def model_bits_per_byte(model, data: bytes) -> float:
+    """Ideal code length of ``data`` under ``model``, in bits per byte."""
+    bits, _ = byte_costs(model, data)
+    return float(bits.sum() / max(1, len(data)))
+
+
+def guess_and_correction(model, data: bytes) -> dict:
+    """Split the code length into what the model's best guesses cost and what correcting them costs.
+
+    Read the model as a *lossy* compressor (it keeps only its best guess for every byte); the
+    arithmetic coder then pays for the bytes where the guess was right (a little, since the guess
+    had less than probability 1) and for the bytes where it was wrong (many bits each). Returns the
+    share of bytes guessed right and the bits per byte spent on each kind.
+    """
+    bits, guessed = byte_costs(model, data)
+    if not len(bits):
+        raise ValueError("data is empty: give at least one byte.")
+    return {"guessed_right_share": float(guessed.mean()), "bits_on_right_guesses": float(bits[guessed].sum() / len(bits)),
+            "bits_on_wrong_guesses": float(bits[~guessed].sum() / len(bits)), "total_bits_per_byte": float(bits.mean())}
+
+
+def weight_bytes(model) -> int:
+    """Bytes to send the model's float32 weights losslessly, compressed by xz: the first part of a
+    two-part code (a tied matrix is sent once)."""
+    seen, chunks = set(), []
+    for tensor in model.state_dict().values():
+        if tensor.data_ptr() in seen or not tensor.is_floating_point():
+            continue
+        seen.add(tensor.data_ptr())
+        chunks.append(tensor.detach().to("cpu", torch.float32).contiguous().numpy().tobytes())
+    return len(lzma.compress(b"".join(chunks), preset=9 | lzma.PRESET_EXTREME))
 
 
 # --------------------------------------------------------------------------------------------
