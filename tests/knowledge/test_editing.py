@@ -1,6 +1,5 @@
 """Rank-one editing (ROME) and the fine-tuning baseline on a tiny model of a small synthetic world."""
 
-import numpy as np
 import pytest
 import torch
 

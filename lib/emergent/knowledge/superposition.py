@@ -247,6 +247,20 @@ def dimensions_per_represented_feature(W: torch.Tensor) -> float:
     return W.shape[0] / float((W**2).sum().clamp_min(1e-12))
 
 
+PLATEAUS = {"1": 1.0, "1/2": 1 / 2, "2/5": 2 / 5, "1/3": 1 / 3}  # the sticky values of Elhage et al.'s figure
+
+
+def dimension_plateaus(W: torch.Tensor, tolerance: float = 0.03) -> dict[str, int]:
+    """How many represented features sit at each of :data:`PLATEAUS` (within ``tolerance``), and
+    ``"other"``: how many represented features sit at none of them."""
+    if not 0 < tolerance < 0.05:
+        raise ValueError(f"tolerance must lie in (0, 0.05) so that the plateaus stay apart, got {tolerance}.")
+    dims = dimensions_per_feature(W)[feature_norms(W) > 0.5]
+    counts = {name: int(((dims - value).abs() <= tolerance).sum()) for name, value in PLATEAUS.items()}
+    counts["other"] = len(dims) - sum(counts.values())
+    return counts
+
+
 def represented_features(W: torch.Tensor, threshold: float = 0.5) -> int:
     """How many features have ||W_i|| above ``threshold`` (of the 1 a fully represented one has)."""
     if not 0 < threshold < 1:
