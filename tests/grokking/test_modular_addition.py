@@ -17,7 +17,7 @@ from emergent.grokking.modular_addition import (
 )
 from emergent.grokking.fourier import fourier_gini, fourier_spectrum, gini, key_frequencies, synthetic_embedding, top_k_share
 from emergent.core.training import History
-from emergent.grokking.mixture import MixtureConfig, MixtureMLP, mixture_data
+from emergent.grokking.mixture import MixtureConfig, MixtureMLP, mixture_data, mixture_grid
 from emergent.grokking.transformer import ModularTransformer
 
 # ---------------------------------------------------------------------------- the split
@@ -114,15 +114,26 @@ def test_models_map_pairs_to_logits_and_expose_the_residue_embedding():
 
 
 def test_mixture_data_counts_and_no_leak():
-    config = MixtureConfig(p=11, total=100, share=0.3)
+    config = MixtureConfig(p=11, task_examples=30, lookup_examples=70)
     train_x, train_y, test_x, test_y = mixture_data(config)
     addition = train_x[train_x[:, 0] == 0]
     assert len(addition) == 30 and len(train_x) == 100 and len(test_x) == 121 - 30
     assert not {tuple(r) for r in addition.tolist()} & {tuple(r) for r in test_x.tolist()}
     assert torch.equal(test_y, test_x[:, 1:].sum(1) % 11)
     assert MixtureMLP(11, 4, 8)(train_x).shape == (100, 11)
-    with pytest.raises(ValueError, match="share"):
-        MixtureConfig(share=1.0)
+    with pytest.raises(ValueError, match="task_examples"):
+        MixtureConfig(p=11, task_examples=121)
+
+
+def test_mixture_grids_vary_one_thing_at_a_time():
+    # more competing data leaves the task's own examples exactly as they were (and vice versa)
+    few, many = (mixture_data(MixtureConfig(p=11, task_examples=30, lookup_examples=n)) for n in (10, 60))
+    assert torch.equal(few[0][few[0][:, 0] == 0], many[0][many[0][:, 0] == 0])
+    small, large = (mixture_data(MixtureConfig(p=11, task_examples=n, lookup_examples=40)) for n in (20, 50))
+    assert torch.equal(small[0][small[0][:, 0] == 1], large[0][large[0][:, 0] == 1])
+    assert torch.equal(small[0][:20], large[0][:20])  # the smaller task set is a prefix of the larger
+    with pytest.raises(ValueError, match="seeds="):
+        mixture_grid(MixtureConfig(p=11, task_examples=30, lookup_examples=30), seed=[0, 1])
 
 
 # ---------------------------------------------------------------------------- the phenomenon

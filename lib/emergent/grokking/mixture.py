@@ -8,13 +8,15 @@ models memorise more of the same data (the complex version).
 
 The miniature: one network is trained on a *mixture* of two tasks sharing one input format
 ``(task, a, b)``: modular addition (the "ability", which has a rule to find) and a random lookup
-table (pure memorisation, no rule; the stand-in for everything else in the corpus). The total
-number of training examples is fixed; we vary the *share* of modular-addition examples and the
-*width* of the network, and measure accuracy on modular-addition pairs never seen in training.
+table (pure memorisation, no rule; the stand-in for everything else in the corpus). One thing is
+varied at a time: the number of addition examples with the lookup examples held fixed, or the
+number of lookup examples with the addition examples held fixed, each across network widths and
+seeds; the score is accuracy on the addition pairs never seen in training.
 """
 
 from __future__ import annotations
 
+import itertools
 import sys
 from dataclasses import dataclass
 
@@ -37,8 +39,8 @@ class MixtureConfig(Config):
     """One run of the mixture experiment."""
 
     p: int = 31  # a small modulus keeps the grid of runs cheap
-    total: int = 800  # training examples of both tasks together (fixed across the grid)
-    share: float = 0.5  # share of them that are modular addition
+    task_examples: int = 400  # modular-addition pairs in the training set (the task's own data)
+    lookup_examples: int = 400  # lookup-table pairs in the training set (the competing data)
     embed_dim: int = 32
     hidden: int = 128  # the "model size" axis
     learning_rate: float = 3e-3
@@ -50,21 +52,13 @@ class MixtureConfig(Config):
     def __post_init__(self):
         if not isinstance(self.p, int) or self.p < 3:
             raise ValueError(f"p must be an integer of at least 3, got {self.p!r}.")
-        if not 0.0 < self.share < 1.0:
-            raise ValueError(f"share must lie strictly between 0 and 1, got {self.share!r}.")
         if self.weight_decay < 0:
             raise ValueError(f"weight_decay must be non-negative, got {self.weight_decay!r}.")
-        task, other = self.counts()
-        if not 1 <= task < self.p**2 or not 1 <= other <= self.p**2:
-            raise ValueError(
-                f"total={self.total} and share={self.share} give {task} modular-addition and {other} lookup "
-                f"examples; each must lie between 1 and p*p={self.p ** 2} (and addition must leave some pairs to test)."
-            )
-
-    def counts(self) -> tuple[int, int]:
-        """(modular-addition examples, lookup-table examples) in the training set."""
-        task = round(self.share * self.total)
-        return task, self.total - task
+        if not 1 <= self.task_examples < self.p**2:
+            raise ValueError(f"task_examples must lie between 1 and p*p-1 = {self.p ** 2 - 1} (some addition pairs "
+                             f"must be left to test on), got {self.task_examples}.")
+        if not 0 <= self.lookup_examples <= self.p**2:
+            raise ValueError(f"lookup_examples must lie between 0 and p*p = {self.p ** 2}, got {self.lookup_examples}.")
 
 
 def mixture_data(config: MixtureConfig):
@@ -75,7 +69,7 @@ def mixture_data(config: MixtureConfig):
     """
     p = config.p
     generator = torch.Generator().manual_seed(config.seed)
-    task_count, other_count = config.counts()
+    task_count, other_count = config.task_examples, config.lookup_examples  # prefixes: grids are nested
     pairs, addition_y = shuffled_pairs(p, generator)  # (p*p, 2), (p*p,)
     addition = torch.cat([torch.zeros(p * p, 1, dtype=torch.long), pairs], dim=1)  # (p*p, 3)
     table = torch.randint(0, p, (p, p), generator=generator)  # the rule-less task
@@ -117,7 +111,7 @@ def train_mixture(config: MixtureConfig, progress: bool = True):
     def evaluate(model) -> dict:
         right = model(train_x).argmax(-1) == train_y
         return {"task_train_acc": float(right[is_task].float().mean()),
-                "lookup_train_acc": float(right[~is_task].float().mean()),
+                "lookup_train_acc": float(right[~is_task].float().mean()) if config.lookup_examples else float("nan"),
                 "test_acc": float((model(test_x).argmax(-1) == test_y).float().mean())}
 
     def generalised(history) -> bool:  # nothing more to learn about this cell of the grid
@@ -126,7 +120,7 @@ def train_mixture(config: MixtureConfig, progress: bool = True):
     history = train(model, loss_at, config.steps, learning_rate=config.learning_rate,
                     weight_decay=config.weight_decay, betas=(0.9, 0.98), evaluate=evaluate,
                     evaluate_at=every(config.eval_every), stop=generalised, progress=progress,
-                    description=f"share {config.share:g}, hidden {config.hidden}")
+                    description=f"{config.task_examples} + {config.lookup_examples} examples, hidden {config.hidden}")
     history.extras["parameters"] = sum(w.numel() for w in model.parameters())
     return model, history
 
@@ -140,18 +134,24 @@ def mixture_run(config: MixtureConfig, progress: bool = True):
     )
 
 
-def mixture_grid(base: MixtureConfig, shares, hiddens, progress: bool = True) -> list[dict]:
-    """One row per (share, hidden): counts, parameters, final accuracies, steps to generalise."""
+def mixture_grid(base: MixtureConfig, seeds=(0,), progress: bool = True, **axes) -> list[dict]:
+    """One row per cell of the grid spanned by ``axes`` (field name -> values, e.g.
+    ``task_examples=[...], hidden=[...]``) and ``seeds``: the cell's settings, final accuracies and
+    steps to generalise. Fields not named keep ``base``'s values."""
+    unknown = set(axes) - set(base.as_dict())
+    if unknown or "seed" in axes:
+        raise ValueError(f"Vary fields of MixtureConfig other than seed (pass seeds=...), got {sorted(unknown) or ['seed']}.")
+    if not axes or any(len(v) == 0 for v in axes.values()):
+        raise ValueError("Give at least one field to vary, each with at least one value.")
+    names = list(axes)
+    cells = list(itertools.product(*axes.values(), seeds))
     rows = []
-    cells = [(s, h) for h in hiddens for s in shares]
-    for share, hidden in progress_bar(cells, desc="mixture grid", disable=not progress):
-        config = MixtureConfig(**{**base.as_dict(), "share": share, "hidden": hidden})
-        _, history = mixture_run(config, progress)
-        task, other = config.counts()
+    for *values, seed in progress_bar(cells, desc="mixture grid", disable=not progress):
+        config = base.with_(**dict(zip(names, values)), seed=seed)
+        _, history = mixture_run(config, progress=False)
         last = history.evaluations[-1]
         rows.append({
-            "share": share, "hidden": hidden, "parameters": history.extras["parameters"],
-            "task_examples": task, "task_fraction": task / config.p**2, "lookup_examples": other,
+            **dict(zip(names, values)), "seed": seed, "parameters": history.extras["parameters"],
             "task_train_acc": last["task_train_acc"], "lookup_train_acc": last["lookup_train_acc"],
             "test_acc": last["test_acc"],
             "steps_to_generalise": first_step_reaching(history.column("step"), history.column("test_acc"), 0.99),
