@@ -3,7 +3,7 @@
 Two modes:
 
 - **static**: sender and receiver both hold the same trained model. The compressed stream costs
-  ``sum -log2 p(x_i | context)`` bits plus a few bytes of coder overhead and a 25-byte header.
+  ``sum -log2 p(x_i | context)`` bits plus a few bytes of coder overhead and a 29-byte header.
 - **prequential** (online): both sides start from the same *untrained* model (same shape, same
   seed) and, after each chunk, take the same training step on it. No weights are ever sent, and
   the code length is the area under the online training-loss curve.
@@ -14,12 +14,10 @@ decodes to garbage. So both sides run the very same function (:class:`Predictor`
 batch shape, on the same inputs, in float32 on the CPU with one thread, and the probabilities are
 quantised to integer frequencies by the same deterministic rule inside ``constriction``.
 
-Layout of a compressed stream (big-endian header, then the coder's 32-bit words)::
-
-    b"LMZ1" | mode (1 byte) | model fingerprint (8) | length (8) | CRC-32 of the plaintext (4) | words...
-
-A stream made by another model, a truncated stream or a corrupted one is refused with
-:class:`CompressedStreamError`; the checksum makes sure wrong bytes are never returned silently.
+The stream format, a header that protects itself and then the coder's words, is in
+:mod:`emergent.compression.stream`. A stream made by another model, a truncated stream or a
+corrupted one is refused with :class:`CompressedStreamError`; the checksums make sure wrong
+bytes are never returned silently.
 """
 
 from __future__ import annotations
@@ -31,10 +29,8 @@ import hashlib
 import json
 import lzma
 import math
-import struct
 import sys
 import time
-import zlib
 from dataclasses import asdict, dataclass, field
 
 import constriction
@@ -44,6 +40,7 @@ import torch.nn.functional as F
 import zstandard
 
 from emergent.compression.arithmetic_coding import CATEGORICAL
+from emergent.compression.stream import HEADER, PREQUENTIAL, STATIC, CompressedStreamError, pack, unpack, verified
 from emergent.core.cache import load_or_train
 from emergent.core.config import Config
 from emergent.core.models import TinyGPT2, count_parameters, tiny_gpt2
@@ -53,14 +50,7 @@ from emergent.core.text_corpus import byte_windows
 from emergent.core.training import train_language_model
 
 BOS = 10  # every block starts after an implicit newline, which is not part of the data
-MAGIC = b"LMZ1"
-STATIC, PREQUENTIAL = 0, 1
-HEADER = struct.Struct(">4sB8sQI")  # magic, mode, fingerprint, length, crc32: 25 bytes
 MAX_ROWS = 1024  # blocks coded side by side; bounds the memory of the key/value cache
-
-
-class CompressedStreamError(ValueError):
-    """A compressed stream that cannot be decoded correctly: wrong model, truncated or corrupted."""
 
 
 @contextlib.contextmanager
@@ -176,7 +166,7 @@ def _ideal_bits(symbols: np.ndarray, tables: np.ndarray) -> float:
 
 
 # --------------------------------------------------------------------------------------------
-# Headers, fingerprints, checksums
+# Fingerprints and the decoder
 
 
 def model_fingerprint(model) -> bytes:
@@ -186,45 +176,6 @@ def model_fingerprint(model) -> bytes:
         digest.update(name.encode())
         digest.update(tensor.detach().to("cpu", torch.float32).contiguous().numpy().tobytes())
     return digest.digest()[:8]
-
-
-def _pack(mode: int, fingerprint: bytes, data: bytes, words: np.ndarray) -> bytes:
-    header = HEADER.pack(MAGIC, mode, fingerprint, len(data), zlib.crc32(data))
-    return header + np.asarray(words, dtype="<u4").tobytes()
-
-
-def _unpack(blob: bytes, mode: int, fingerprint: bytes):
-    if not isinstance(blob, (bytes, bytearray, memoryview)):
-        raise TypeError(f"Expected the compressed bytes, got {type(blob).__name__}.")
-    blob = bytes(blob)
-    if len(blob) < HEADER.size:
-        raise CompressedStreamError(f"Stream too short ({len(blob)} bytes) to hold the {HEADER.size}-byte header: truncated?")
-    magic, found_mode, found_print, length, crc = HEADER.unpack_from(blob)
-    if magic != MAGIC:
-        raise CompressedStreamError(f"Not a stream of this compressor (starts with {magic!r}, expected {MAGIC!r}).")
-    if found_mode != mode:
-        names = {STATIC: "static", PREQUENTIAL: "prequential"}
-        raise CompressedStreamError(
-            f"This stream was made in {names.get(found_mode, found_mode)} mode; decode it with the "
-            f"{names.get(found_mode, '?')} compressor, not the {names[mode]} one."
-        )
-    if found_print != fingerprint:
-        raise CompressedStreamError(
-            f"This stream was made by a different model (fingerprint {found_print.hex()}, this one is "
-            f"{fingerprint.hex()}): decoding it would give wrong bytes."
-        )
-    payload = blob[HEADER.size :]
-    if len(payload) % 4:
-        raise CompressedStreamError(f"Payload of {len(payload)} bytes is not whole 32-bit words: truncated?")
-    return length, crc, np.frombuffer(payload, dtype="<u4").astype(np.uint32)
-
-
-def _verified(decoded: bytes, length: int, crc: int) -> bytes:
-    if len(decoded) != length or zlib.crc32(decoded) != crc:
-        raise CompressedStreamError(
-            "Checksum mismatch: the stream is corrupted or truncated (the decoded bytes differ from the original)."
-        )
-    return decoded
 
 
 def _decoder(words: np.ndarray):
@@ -290,10 +241,10 @@ class LMCompressor:
                 ideal += _ideal_bits(symbols, tables)
         words = encoder.get_compressed()
         self.report = CodeReport(len(data), ideal, 32 * words.size, seconds=time.perf_counter() - start)
-        return _pack(STATIC, self.fingerprint, data, words)
+        return pack(STATIC, self.fingerprint, data, words)
 
     def decompress(self, blob: bytes) -> bytes:
-        length, crc, words = _unpack(blob, STATIC, self.fingerprint)
+        length, crc, words = unpack(blob, STATIC, self.fingerprint)
         decoder, parts = _decoder(words), []
         try:
             with _one_thread(), torch.inference_mode():
@@ -301,7 +252,7 @@ class LMCompressor:
                     parts.append(_code_group(self.model, None, spans, decoder=decoder)[2])
         except (AssertionError, RuntimeError, ValueError) as error:
             raise CompressedStreamError(f"The range decoder failed ({error}): the stream is corrupted.") from None
-        return _verified(b"".join(parts), length, crc)
+        return verified(b"".join(parts), length, crc)
 
 
 # --------------------------------------------------------------------------------------------
@@ -380,10 +331,10 @@ class PrequentialCompressor:
         words = encoder.get_compressed()
         report.payload_bits, report.seconds = 32 * words.size, time.perf_counter() - start
         self.report = report
-        return _pack(PREQUENTIAL, self.fingerprint, data, words)
+        return pack(PREQUENTIAL, self.fingerprint, data, words)
 
     def decompress(self, blob: bytes) -> bytes:
-        length, crc, words = _unpack(blob, PREQUENTIAL, self.fingerprint)
+        length, crc, words = unpack(blob, PREQUENTIAL, self.fingerprint)
         model, optimiser = self._fresh_model()
         decoder, parts = _decoder(words), []
         try:
@@ -395,7 +346,7 @@ class PrequentialCompressor:
                     self._train_step(model, optimiser, chunk)
         except (AssertionError, RuntimeError, ValueError) as error:
             raise CompressedStreamError(f"The range decoder failed ({error}): the stream is corrupted.") from None
-        return _verified(b"".join(parts), length, crc)
+        return verified(b"".join(parts), length, crc)
 
 
 # --------------------------------------------------------------------------------------------

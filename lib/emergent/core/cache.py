@@ -193,3 +193,20 @@ def cached_entries() -> list[dict[str, Any]]:
         name, _, key = meta_path.parent.name.rpartition("-")
         entries.append({"name": name, "key": key, "config": meta.get("config")})
     return entries
+
+
+def entries_named(name: str) -> list[Path]:
+    """The folders of the cache entries called ``name`` (any configuration), newest first."""
+    folders = [meta.parent for meta in cache_dir().glob(f"{name}-*/{META}")
+               if meta.parent.name.rpartition("-")[0] == name]
+    return sorted(folders, key=lambda folder: (folder / META).stat().st_mtime, reverse=True)
+
+
+def load_entry(folder: Path | str) -> tuple[torch.nn.Module, History]:
+    """Load the GPT-2 of one cache entry by its folder, after checking its weights' checksum."""
+    folder = Path(folder)
+    try:
+        config = json.loads((folder / META).read_text()).get("config")
+    except (OSError, json.JSONDecodeError) as error:
+        raise CacheEntryError(f"{folder} is not a readable cache entry ({error})") from None
+    return _load(folder, config, None)
