@@ -9,12 +9,15 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
+import torch
 
 from emergent.core.checks import CheckFailed, check_function
 from emergent.grokking.fourier import key_frequencies, synthetic_embedding
 from emergent.grokking.modular_addition import first_step_reaching, modular_addition_split, threshold_fraction
+from emergent.grokking.progress_measures import all_pairs, restricted_logits
 
-__all__ = ["check_split", "check_first_step_reaching", "check_key_frequencies", "check_threshold_fraction"]
+__all__ = ["check_split", "check_first_step_reaching", "check_key_frequencies", "check_threshold_fraction",
+           "check_restricted_logits"]
 
 
 def _split_as_lists(fn: Callable) -> Callable:
@@ -111,4 +114,38 @@ def check_threshold_fraction(student: Callable) -> bool:
         raises=[([0.3, 0.5], [None])],
         hint="sort by fraction; starting from the largest, walk down while runs generalised; the last "
         "fraction reached is the threshold (None if even the largest did not generalise).",
+    )
+
+
+def _restricted_case(p: int, neurons: int, seed: int, frequencies) -> tuple:
+    """Random neurons over the grid, a random readout and the logits they make: a case with no tricks."""
+    generator = torch.Generator().manual_seed(seed)
+    pairs, _ = all_pairs(p)
+    angle = 2 * torch.pi * pairs.double() / p
+    acts = torch.relu(torch.cos(angle @ torch.randn(2, neurons, generator=generator, dtype=torch.double).round())
+                      + 0.3 * torch.randn(p * p, neurons, generator=generator, dtype=torch.double))
+    readout = torch.randn(neurons, p, generator=generator, dtype=torch.double)
+    return acts, readout, acts @ readout + 1.5, p, frequencies
+
+
+def _as_array(fn: Callable) -> Callable:
+    def wrapped(*args):
+        return np.asarray(torch.as_tensor(fn(*args)).double())
+
+    wrapped.__name__ = getattr(fn, "__name__", "your function")
+    return wrapped
+
+
+def check_restricted_logits(student: Callable) -> bool:
+    """Exercise "Write the restricted loss": ``restricted_logits(neurons, readout, logits, p, frequencies)``."""
+    return check_function(
+        _as_array(student),
+        _as_array(restricted_logits),
+        cases=[_restricted_case(7, 5, 0, [1]), _restricted_case(11, 8, 1, [2, 5]), _restricted_case(13, 16, 2, [1, 3, 6])],
+        raises=[(*_restricted_case(7, 5, 0, [1])[:4], [4]), (*_restricted_case(7, 5, 0, [1])[:4], [])],
+        rtol=1e-6,
+        atol=1e-8,
+        hint="centre the neurons (subtract each one's mean over the grid), project them onto the unit vectors "
+        "cos(w_k(a+b)) and sin(w_k(a+b)), add the mean back, multiply by the readout, then shift each class so that "
+        "its mean over the grid equals the original logits' mean. Refuse frequencies outside 1..(p-1)//2 or none.",
     )

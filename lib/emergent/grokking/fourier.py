@@ -54,6 +54,20 @@ def key_frequencies(embedding, k: int) -> list[int]:
     return sorted(int(i) + 1 for i in top)
 
 
+def frequencies_above(embedding, share: float) -> list[int]:
+    """Every frequency holding more than ``share`` of the embedding's energy, strongest first."""
+    spectrum = fourier_spectrum(embedding)
+    if not 0 < share < 1:
+        raise ValueError(f"share must lie strictly between 0 and 1, got {share!r}.")
+    order = np.argsort(spectrum, kind="stable")[::-1]
+    return [int(i) + 1 for i in order if spectrum[i] > share]
+
+
+def strongest_first(embedding) -> list[int]:
+    """All frequencies ``1 .. p//2``, ranked by the energy they carry, strongest first."""
+    return [int(i) + 1 for i in np.argsort(fourier_spectrum(embedding), kind="stable")[::-1]]
+
+
 def top_k_share(embedding, k: int) -> float:
     """Share of the energy in the ``k`` strongest frequencies: near ``k / ((p-1)/2)`` if spread, near 1 if sparse."""
     spectrum = fourier_spectrum(embedding)

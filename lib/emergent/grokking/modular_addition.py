@@ -34,7 +34,7 @@ from emergent.core.profiles import device as default_device
 from emergent.core.progress import progress_bar
 from emergent.core.seeding import seed_everything
 from emergent.core.training import History, every, train
-from emergent.grokking import fourier, transformer
+from emergent.grokking import fourier, progress_measures, transformer
 from emergent.grokking.fourier import fourier_gini, top_k_share
 
 # --------------------------------------------------------------------------------------------
@@ -98,8 +98,16 @@ class ModularMLP(nn.Module):
         self.out = nn.Linear(hidden, p)
 
     def forward(self, pairs: torch.Tensor) -> torch.Tensor:
+        return self.out(self.neurons(pairs))  # (N, p)
+
+    def neurons(self, pairs: torch.Tensor) -> torch.Tensor:
+        """The hidden ReLU activations ``(N, hidden)``: what the progress measures read."""
         x = self.embed(pairs).flatten(1)  # (N, 2d): [embed(a), embed(b)]
-        return self.out(F.relu(self.hidden(x)))  # (N, p)
+        return F.relu(self.hidden(x))
+
+    def readout(self) -> torch.Tensor:
+        """The ``(hidden, p)`` map from neurons to logits (the bias is a constant per class)."""
+        return self.out.weight.T
 
 
 # --------------------------------------------------------------------------------------------
@@ -125,6 +133,7 @@ class GrokConfig(Config):
     stop_after: float = 0.0  # stop this many times the generalisation step after generalising (0: never)
     eval_every: int = 10  # log every step up to 100, then every eval_every steps
     top_k: int = 4  # frequencies counted by the top-k Fourier share
+    progress_frequencies: tuple = ()  # key frequencies for Nanda's restricted / excluded loss (none: not logged)
     seed: int = 0
 
     def __post_init__(self):
@@ -139,6 +148,8 @@ class GrokConfig(Config):
         check_positive_int(self, "embed_dim", "hidden", "heads", "steps", "eval_every", "top_k")
         if self.stop_after < 0:
             raise ValueError(f"stop_after must be >= 0, got {self.stop_after}.")
+        if self.progress_frequencies:
+            progress_measures.sum_waves(self.p, self.progress_frequencies)  # refuses frequencies out of range
 
 
 def build_model(config: GrokConfig) -> nn.Module:
@@ -164,7 +175,8 @@ def train_grokking(config: GrokConfig, progress: bool = True):
 
     Each evaluation row (every step up to 100, then every ``eval_every`` steps) holds
     ``train_loss``, ``train_acc``, ``test_loss``, ``test_acc``, ``weight_norm``, ``fourier_gini``,
-    ``top_k_share`` and ``seconds`` (training time so far, evaluations excluded).
+    ``top_k_share`` and ``seconds`` (training time so far, evaluations excluded); with
+    ``progress_frequencies`` set, also Nanda's ``restricted_loss`` and ``excluded_loss``.
     ``history.extras`` keeps the residue embedding at the memorisation step
     (``embed_at_memorise``) and at the end (``embed_final``).
     """
@@ -182,6 +194,8 @@ def train_grokking(config: GrokConfig, progress: bool = True):
         embedding = residue_embedding(model, config.p)
         if "embed_at_memorise" not in snapshot and row["train_acc"] >= 0.99:
             snapshot["embed_at_memorise"] = embedding.tolist()
+        if config.progress_frequencies:
+            row.update(progress_measures.progress_losses(model, config.p, config.progress_frequencies, train_x))
         return {**row, "weight_norm": weight_norm(model), "fourier_gini": fourier_gini(embedding),
                 "top_k_share": top_k_share(embedding, config.top_k)}
 
@@ -272,7 +286,7 @@ def grokking_run(config: GrokConfig, progress: bool = True):
         f"grokking-{config.model}",
         config.as_dict(),
         lambda: train_grokking(config, progress=progress),
-        code=[sys.modules[__name__], fourier, transformer],
+        code=[sys.modules[__name__], fourier, progress_measures, transformer],
         build=lambda: build_model(config),
     )
 

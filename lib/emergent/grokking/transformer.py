@@ -52,10 +52,21 @@ class ModularTransformer(nn.Module):
         self.unembed = _gaussian(d_model, p, scale=1 / math.sqrt(p + 1))
 
     def forward(self, pairs: torch.Tensor) -> torch.Tensor:
+        x = self._after_attention(pairs)
+        x = x + self.mlp_out(F.relu(self.mlp_in(x)))
+        return x[:, -1] @ self.unembed  # (N, p): logits at the "=" position
+
+    def _after_attention(self, pairs: torch.Tensor) -> torch.Tensor:
         N = pairs.shape[0]
         equals = torch.full((N, 1), self.p, dtype=pairs.dtype, device=pairs.device)
         x = self.embed(torch.cat([pairs, equals], dim=1)) + self.position  # (N, 3, d_model)
         mixed, _ = causal_attention(x @ self.query, x @ self.key, x @ self.value, self.heads)  # (N, 3, d_model)
-        x = x + mixed @ self.attn_out
-        x = x + self.mlp_out(F.relu(self.mlp_in(x)))
-        return x[:, -1] @ self.unembed  # (N, p): logits at the "=" position
+        return x + mixed @ self.attn_out
+
+    def neurons(self, pairs: torch.Tensor) -> torch.Tensor:
+        """The MLP's ReLU activations at the "=" position, ``(N, d_mlp)``: what the progress measures read."""
+        return F.relu(self.mlp_in(self._after_attention(pairs)[:, -1]))
+
+    def readout(self) -> torch.Tensor:
+        """The ``(d_mlp, p)`` map from neurons to logits through the residual stream."""
+        return self.mlp_out.weight.T @ self.unembed
