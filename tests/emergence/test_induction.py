@@ -12,8 +12,13 @@ from emergent.emergence.induction import (
     AttentionOnlyTransformer,
     RepeatData,
     Recipe,
+    copying_scores,
     default_setup,
+    evaluation_tokens,
+    formation_step,
     icl_score,
+    icl_with_heads_ablated,
+    icl_without,
     induction_run,
     phase_change_step,
     prefix_matching_scores,
@@ -209,3 +214,97 @@ def test_check_find_induction_head(runs):
         emergence.check_find_induction_head(lambda m: (0, 0) if reference(m) != (0, 0) else (0, 1), model)
     with pytest.raises(CheckFailed, match="two integers"):
         emergence.check_find_induction_head(lambda m: "layer 1", model)
+
+
+# -- the head's mechanism: copying, knockout, formation ------------------------------------------
+
+
+def _identity_model(sign: float) -> AttentionOnlyTransformer:
+    """One layer, one head, every map the identity (times ``sign`` at the output): OV = sign * I."""
+    model = AttentionOnlyTransformer(AttentionOnly(vocab_size=8, context=8, layers=1, heads=1, width=8))
+    with torch.no_grad():
+        eye = torch.eye(8)
+        model.embed.weight.copy_(eye)
+        model.unembed.weight.copy_(eye)
+        model.attention[0].qkv.weight[16:].copy_(eye)
+        model.attention[0].out.weight.copy_(sign * eye)
+    return model
+
+
+def test_copying_score_of_planted_heads():
+    assert abs(float(copying_scores(_identity_model(+1.0))[0, 0]) - 1.0) < 1e-6  # copies what it reads
+    assert abs(float(copying_scores(_identity_model(-1.0))[0, 0]) + 1.0) < 1e-6  # suppresses what it reads
+    rotate = _identity_model(+1.0)
+    with torch.no_grad():  # a cyclic shift has eigenvalues spread round the unit circle: sum near 0
+        rotate.unembed.weight.copy_(torch.roll(torch.eye(8), 1, dims=0))
+    assert abs(float(copying_scores(rotate)[0, 0])) < 1e-6
+
+
+def test_knocking_out_a_head_is_the_same_as_zeroing_its_values():
+    torch.manual_seed(0)
+    model = AttentionOnlyTransformer(AttentionOnly(vocab_size=16, context=12, layers=2, heads=4, width=16))
+    tokens = torch.randint(0, 16, (3, 12))
+    knocked = model(tokens, ablate=[(1, 2)])
+    with torch.no_grad():  # head 2 of layer 2 reads values from rows 32 + 8..12 of qkv: zero them
+        model.attention[1].qkv.weight[32 + 8:32 + 12] = 0.0
+        model.attention[1].qkv.bias[32 + 8:32 + 12] = 0.0
+    assert torch.allclose(knocked, model(tokens), atol=1e-6)
+    with pytest.raises(ValueError, match="cannot ablate head"):
+        model(tokens, ablate=[(2, 0)])
+
+
+def test_formation_step_in_either_direction():
+    assert formation_step([0, 10, 20, 30], [0.0, 0.1, 0.6, 1.0]) == 20
+    assert formation_step([0, 10, 20, 30], [1.0, 0.9, 0.4, 0.0]) == 20
+    with pytest.raises(ValueError, match="did not change"):
+        formation_step([0, 10], [0.5, 0.5])
+
+
+@pytest.mark.slow
+def test_the_circuit_is_needed_and_forms_with_the_jump(runs):
+    model, history = runs[2]
+    data, recipe = default_setup(2)[1:]
+    tokens = evaluation_tokens(data, recipe)
+    intact = history.column("icl_score")[-1]
+    prefix = prefix_matching_scores(model)
+    strongest = divmod(int(prefix.argmax()), prefix.shape[1])
+    inductive = [tuple(pair) for pair in torch.nonzero(prefix > 0.3).tolist()]
+    assert all(layer == 1 for layer, _ in inductive), "induction heads sit in the second layer"
+    every = icl_without(model, tokens, data, inductive) / intact
+    alone = icl_without(model, tokens, data, [strongest]) / intact
+    assert every < 0.3, "without its induction heads the model should lose most of its ICL score"
+    assert alone > every + 0.3, "one induction head alone is not the whole ability: the others stand in for it"
+    singles = icl_with_heads_ablated(model, tokens, data)
+    assert float(singles[strongest]) == pytest.approx(alone * intact, abs=1e-5)
+    curve = [row[strongest[0]][strongest[1]] for row in history.column("prefix_matching")]
+    formed = formation_step(history.column("step"), curve)
+    jumped = phase_change_step(history.column("step"), history.column("icl_score"))
+    assert abs(formed - jumped) <= 0.1 * recipe.steps, (formed, jumped)
+    assert history.column("copying")[-1][strongest[0]][strongest[1]] > 0.5, "an induction head copies"
+
+
+@pytest.mark.slow
+def test_check_knock_out(runs):
+    model = runs[2][0]
+    data, recipe = default_setup(2)[1:]
+    tokens = evaluation_tokens(data, recipe)[:50]
+    size = model.shape.width // model.shape.heads
+
+    def knock_out(model, tokens, layer, head, shift=0):
+        def zero_head(module, inputs):
+            mixed = inputs[0].clone()
+            mixed[..., (head + shift) % model.shape.heads * size:((head + shift) % model.shape.heads + 1) * size] = 0.0
+            return (mixed,)
+
+        hook = model.attention[layer].out.register_forward_pre_hook(zero_head)
+        try:
+            with torch.no_grad():
+                losses = torch.nn.functional.cross_entropy(
+                    model(tokens)[:, :-1].transpose(1, 2), tokens[:, 1:], reduction="none").mean(0)
+        finally:
+            hook.remove()
+        return float(losses[data.late_position] - losses[data.early_position])
+
+    assert emergence.check_knock_out(knock_out, model, tokens, data)
+    with pytest.raises(CheckFailed, match="expected"):
+        emergence.check_knock_out(lambda *a: knock_out(*a, shift=1), model, tokens, data)

@@ -95,3 +95,35 @@ def check_find_induction_head(student: Callable, model) -> bool:
         )
     print(f"✔ find_induction_head: layer {got[0]}, head {got[1]} (prefix-matching score {float(scores[got]):.2f}).")
     return True
+
+
+def check_knock_out(student: Callable, model, tokens, data) -> bool:
+    """``student(model, tokens, layer, head) -> ICL score`` with that head's output zeroed (by a hook)."""
+    import copy
+
+    import torch
+
+    from emergent.emergence.induction import icl_with_heads_ablated
+
+    expected = icl_with_heads_ablated(model, tokens, data)
+    untouched = copy.deepcopy(model)  # a copy made now carries none of the hooks the student may leave behind
+    for layer in range(expected.shape[0]):
+        for head in range(expected.shape[1]):
+            try:
+                got = float(student(model, tokens, layer, head))
+            except Exception as error:  # report any crash as a failed check
+                raise CheckFailed(f"knock_out(model, tokens, {layer}, {head}) raised {type(error).__name__}: {error}.") from None
+            if abs(got - float(expected[layer, head])) > 1e-4:
+                raise CheckFailed(
+                    f"knock_out(model, tokens, {layer}, {head}) returned {got:.4f}, expected {float(expected[layer, head]):.4f}."
+                    "\nHint: in a forward pre-hook on model.attention[layer].out, zero the slice "
+                    "[head * d_head, (head + 1) * d_head) of the last dimension of its input, and remove the hook "
+                    "afterwards; the ICL score is the loss predicting token late_position + 1 minus the loss predicting "
+                    "token early_position + 1, averaged over the batch."
+                )
+    with torch.no_grad():
+        left_alone = torch.equal(model(tokens[:2]), untouched(tokens[:2]))
+    if not left_alone:
+        raise CheckFailed("the model still behaves differently after knock_out returned: remove your hook when done.")
+    print(f"✔ knock_out matches the reference for all {expected.numel()} heads, and leaves the model as it was.")
+    return True

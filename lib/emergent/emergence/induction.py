@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import sys
 from dataclasses import dataclass
+from typing import Iterable
 
 import torch
 import torch.nn as nn
@@ -146,9 +147,16 @@ class CausalSelfAttention(nn.Module):
         self.qkv = nn.Linear(shape.width, 3 * shape.width)
         self.out = nn.Linear(shape.width, shape.width)
 
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, x: torch.Tensor, silenced: Iterable[int] = ()) -> tuple[torch.Tensor, torch.Tensor]:
+        """The layer's update to the residual stream, and its pattern; heads in ``silenced`` add nothing."""
         q, k, v = self.qkv(x).split(x.shape[-1], dim=2)  # each (B, T, C)
         mixed, pattern = causal_attention(q, k, v, self.heads)  # (B, T, C), (B, H, T, T)
+        silenced = list(silenced)
+        if silenced:  # zero-ablation: the head's weighted values never reach the output projection
+            B, T, C = mixed.shape
+            mixed = mixed.view(B, T, self.heads, C // self.heads).clone()
+            mixed[:, :, silenced] = 0.0
+            mixed = mixed.view(B, T, C)
         return self.out(mixed), pattern
 
 
@@ -165,15 +173,23 @@ class AttentionOnlyTransformer(nn.Module):
         self.final_norm = nn.LayerNorm(shape.width)
         self.unembed = nn.Linear(shape.width, shape.vocab_size, bias=False)
 
-    def forward(self, tokens: torch.Tensor, return_patterns: bool = False):
-        """Logits (B, T, V); with ``return_patterns`` also a list of (B, H, T, T) patterns, one per layer."""
+    def forward(self, tokens: torch.Tensor, return_patterns: bool = False, ablate: Iterable[tuple[int, int]] = ()):
+        """Logits (B, T, V); with ``return_patterns`` also a list of (B, H, T, T) patterns, one per layer.
+
+        ``ablate`` lists ``(layer, head)`` pairs (from 0) whose output is set to zero: a knockout.
+        """
         B, T = tokens.shape
         if T > self.shape.context:
             raise ValueError(f"sequence length {T} exceeds the model's context of {self.shape.context}.")
+        ablate = [tuple(pair) for pair in ablate]
+        for layer, head in ablate:
+            if not (0 <= layer < self.shape.layers and 0 <= head < self.shape.heads):
+                raise ValueError(f"cannot ablate head ({layer}, {head}): the model has layers 0..{self.shape.layers - 1} "
+                                 f"and heads 0..{self.shape.heads - 1}.")
         x = self.embed(tokens) + self.position(torch.arange(T, device=tokens.device))  # (B, T, C)
         patterns = []
-        for norm, attention in zip(self.norms, self.attention):
-            update, pattern = attention(norm(x))
+        for index, (norm, attention) in enumerate(zip(self.norms, self.attention)):
+            update, pattern = attention(norm(x), silenced=[h for layer, h in ablate if layer == index])
             x = x + update  # the residual stream: each layer adds to it, none overwrites it
             patterns.append(pattern)
         logits = self.unembed(self.final_norm(x))  # (B, T, V)
@@ -225,6 +241,48 @@ def previous_token_scores(model: AttentionOnlyTransformer, period: int = 20, cou
     return torch.stack([p[:, :, queries, queries - 1].mean(dim=(0, 2)) for p in patterns]).cpu()
 
 
+@torch.no_grad()
+def copying_scores(model: AttentionOnlyTransformer) -> torch.Tensor:
+    """(layers, heads) copying score of each head's OV circuit, as in Olsson et al. (2022).
+
+    The OV circuit ``unembed . W_O . W_V . embed`` (with the LayerNorm gains, their centring left
+    out) says which token's logit goes up when the head attends to a token. The score is
+    ``sum(eigenvalues) / sum(|eigenvalues|)``: near +1 for a head that raises the logit of the very
+    token it attends to (it copies), near -1 for one that suppresses it, near 0 for neither.
+    """
+    width, heads = model.shape.width, model.shape.heads
+    size = width // heads
+    embed, unembed = model.embed.weight.double(), model.unembed.weight.double()  # (V, C), (V, C)
+    final_gain = model.final_norm.weight.double()
+    scores = torch.zeros(model.shape.layers, heads)
+    for layer, (norm, attention) in enumerate(zip(model.norms, model.attention)):
+        value = attention.qkv.weight[2 * width:].double()  # (C, C): the value projection, heads stacked
+        out = attention.out.weight.double()  # (C, C)
+        for head in range(heads):
+            rows = slice(head * size, (head + 1) * size)
+            ov = (unembed * final_gain) @ out[:, rows] @ value[rows] @ (embed * norm.weight.double()).T  # (V, V)
+            eigenvalues = torch.linalg.eigvals(ov)
+            scores[layer, head] = float(eigenvalues.real.sum() / eigenvalues.abs().sum())
+    return scores
+
+
+@torch.no_grad()
+def icl_without(model: AttentionOnlyTransformer, tokens: torch.Tensor, data: "RepeatData", heads) -> float:
+    """ICL score of the model on ``tokens`` with every ``(layer, head)`` in ``heads`` knocked out."""
+    logits = model(tokens, ablate=heads)[:, :-1]
+    losses = F.cross_entropy(logits.transpose(1, 2), tokens[:, 1:], reduction="none").mean(dim=0)
+    return icl_score(losses, data.early_position, data.late_position)
+
+
+def icl_with_heads_ablated(model: AttentionOnlyTransformer, tokens: torch.Tensor, data: "RepeatData") -> torch.Tensor:
+    """(layers, heads) ICL score of the model with one head knocked out at a time."""
+    scores = torch.zeros(model.shape.layers, model.shape.heads)
+    for layer in range(model.shape.layers):
+        for head in range(model.shape.heads):
+            scores[layer, head] = icl_without(model, tokens, data, [(layer, head)])
+    return scores
+
+
 # --------------------------------------------------------------------------------------------
 # 4. Training, the phase change, and the cached pair of runs
 # --------------------------------------------------------------------------------------------
@@ -250,11 +308,18 @@ class Recipe(Config):
             raise ValueError(f"learning_rate must be positive, got {self.learning_rate}.")
 
 
+def evaluation_tokens(data: RepeatData, recipe: Recipe) -> torch.Tensor:
+    """The fixed batch every ICL score of a run is measured on (drawn apart from the training data)."""
+    tokens, _ = repeated_segments(recipe.eval_sequences, data, torch.Generator().manual_seed(recipe.seed + 1))
+    return tokens
+
+
 def train_induction(shape: AttentionOnly, data: RepeatData, recipe: Recipe, progress: bool = True):
     """Train from scratch with the book's trainer; return ``(model, history)``.
 
     ``history.losses`` is the training loss at every step; each evaluation row holds the
-    ``icl_score`` and the ``eval_loss`` (mean loss on a fixed evaluation batch).
+    ``icl_score``, the ``eval_loss`` (mean loss on a fixed evaluation batch), and every head's
+    ``prefix_matching`` and ``copying`` scores (``(layers, heads)`` nested lists).
     """
     if shape.vocab_size != data.vocab_size or shape.context < data.length:
         raise ValueError(
@@ -264,8 +329,7 @@ def train_induction(shape: AttentionOnly, data: RepeatData, recipe: Recipe, prog
     generator = seed_everything(recipe.seed)
     dev = device()
     model = AttentionOnlyTransformer(shape).to(dev)
-    eval_tokens, _ = repeated_segments(recipe.eval_sequences, data, torch.Generator().manual_seed(recipe.seed + 1))
-    eval_tokens = eval_tokens.to(dev)
+    eval_tokens = evaluation_tokens(data, recipe).to(dev)
 
     def loss_at(model, step: int) -> torch.Tensor:
         tokens, _ = repeated_segments(recipe.batch_size, data, generator)
@@ -273,10 +337,11 @@ def train_induction(shape: AttentionOnly, data: RepeatData, recipe: Recipe, prog
         logits = model(tokens)[:, :-1]  # (B, T-1, V)
         return F.cross_entropy(logits.reshape(-1, shape.vocab_size), tokens[:, 1:].reshape(-1))
 
-    def evaluate(model) -> dict:
+    def evaluate(model) -> dict:  # the head scores too, so that the head can be watched forming
         per_position = loss_by_position(model, eval_tokens)
         return {"icl_score": icl_score(per_position, data.early_position, data.late_position),
-                "eval_loss": float(per_position.mean())}
+                "eval_loss": float(per_position.mean()),
+                "prefix_matching": prefix_matching_scores(model).tolist(), "copying": copying_scores(model).tolist()}
 
     history = train(model, loss_at, recipe.steps, learning_rate=recipe.learning_rate,
                     weight_decay=recipe.weight_decay, warmup_steps=recipe.warmup_steps,
@@ -302,6 +367,22 @@ def phase_change_step(eval_steps, icl_scores, fraction: float = 0.5) -> int:
         if score <= fraction * final:
             return int(step)
     return int(eval_steps[-1])  # unreachable: the last score always qualifies
+
+
+def formation_step(eval_steps, values, fraction: float = 0.5) -> int:
+    """First evaluated step at which ``values`` (e.g. a head's prefix-matching score) has made
+    ``fraction`` of its change from the first evaluation to the last, in either direction."""
+    if len(eval_steps) != len(values) or not eval_steps:
+        raise ValueError("eval_steps and values must be non-empty and of equal length.")
+    if not 0 < fraction <= 1:
+        raise ValueError(f"fraction must lie in (0, 1], got {fraction}.")
+    start, change = values[0], values[-1] - values[0]
+    if change == 0:
+        raise ValueError("the values did not change over training: there is no formation to locate.")
+    for step, value in zip(eval_steps, values):
+        if (value - start) / change >= fraction:
+            return int(step)
+    return int(eval_steps[-1])
 
 
 def transition_width(eval_steps, icl_scores, low: float = 0.1, high: float = 0.9) -> int:
