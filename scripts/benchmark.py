@@ -36,7 +36,8 @@ def chapters_in_order() -> list[Path]:
     import yaml
 
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [chapter["file"] for part in toc.get("parts", []) for chapter in part.get("chapters", [])]
+    files = [page["file"] for part in toc.get("parts", []) for chapter in part.get("chapters", [])
+             for page in [chapter, *chapter.get("sections", [])]]  # a chapter's own sections follow it
     pages = [ROOT / f"{name}.md" for name in files]
     return [page for page in pages if "```{code-cell}" in page.read_text()]
 

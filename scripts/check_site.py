@@ -38,7 +38,8 @@ CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-
 def pages() -> list[tuple[str, bool]]:
     """``(page, is_chapter)`` for the root page and every page in the table of contents."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
+    files = [toc["root"]] + [page["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])
+                             for page in [c, *c.get("sections", [])]]  # a chapter's own sections follow it
     return [(name, re.fullmatch(r"book/\d\d_\w+", name) is not None) for name in files]
 
 

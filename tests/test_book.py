@@ -16,7 +16,8 @@ from emergent.core.ledger import CHAPTERS  # noqa: E402
 
 def toc_files():
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    return [toc["root"]] + [page["file"] for part in toc["parts"] for c in part["chapters"]
+                            for page in [c, *c.get("sections", [])]]
 
 
 def test_every_page_in_the_toc_exists_and_every_chapter_is_listed():

@@ -20,7 +20,8 @@ from pathlib import Path
 from emergent import __version__
 from emergent.core.profiles import build_dir, device_description, profile_name
 
-# The chapters that record results, in the book's order: slug (its package's name) -> title.
+# The pages that record results, in the book's order: slug -> title. A chapter's slug is its
+# package's name; a page that continues a chapter adds its topic (``grokking_emergence``).
 CHAPTERS = {
     "emergence": "What is emergence?",
     "scaling": "Scaling laws",
@@ -28,6 +29,7 @@ CHAPTERS = {
     "compression": "Compression is intelligence",
     "knowledge": "Where knowledge lives",
     "grokking": "Grokking",
+    "grokking_emergence": "Does grokking explain emergence?",
 }
 RESULTS_VARIABLE = "EMERGENT_RESULTS"
 VERDICTS = ("confirmed", "differs", "refuted", "corrected", "inconclusive", "identity", "new", "not measured")

@@ -50,3 +50,23 @@ def check_items_to_resolve(student) -> bool:
         hint="Solve 1 - (1 - a)^n >= 0.95 for the smallest integer n; for small a it is close to 3 / a.",
         raises=[(0.0,), (1.5,)],
     )
+
+
+def check_patch_effect(student) -> bool:
+    """``patch_effect(clean, corrupt, patched)``: the share of the clean-to-corrupted gap a patch moves."""
+    from emergent.mirage.carry_circuit import patch_effect
+
+    return check_function(
+        student,
+        patch_effect,
+        cases=[
+            ([0.0, 0.0], [2.0, 4.0], [1.0, 2.0]),  # half the gap, pair by pair
+            ([-1.0, 1.0, 0.0], [3.0, 1.0, 2.0], [-1.0, 1.0, 0.0]),  # nothing moved
+            ([-1.0, 1.0, 0.0], [3.0, 1.0, 2.0], [3.0, 1.0, 2.0]),  # everything moved
+            ([0.0, 0.0], [1.0, 3.0], [3.0, -1.0]),  # a ratio of means, not a mean of ratios
+            ([1.0, 2.0], [2.0, 3.0], [3.0, 4.0]),  # overshooting gives more than 1
+        ],
+        raises=[([0.0], [0.0], [1.0]), ([0.0, 1.0], [1.0], [1.0, 1.0]), ([], [], [])],
+        hint="divide the mean of (patched - clean) by the mean of (corrupt - clean); refuse arrays of different "
+        "lengths, empty arrays and a gap that is not positive with ValueError.",
+    )
