@@ -13,6 +13,10 @@ installs it. This check builds that situation here:
 3. each notebook from ``_build/html/_notebooks`` is copied to an empty folder and executed top to
    bottom from a clean kernel of that environment, with the library uninstalled before each one.
 
+4. two notebooks run again in a second environment whose heavy packages sit at other versions
+   inside the library's ranges (``OTHER_VERSIONS``); the first cell must leave the pre-installed
+   packages of both environments exactly as it found them.
+
 By default the models the build trained are reused (the cache is what a second Colab session
 would have on its drive), so the check covers installation and every code path in minutes.
 """
@@ -31,7 +35,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "_build" / "colab"
 VENV = WORK / "venv"
-PYTHON = VENV / "bin" / "python"
+
+# A second Colab: the heavy packages it brings at other versions than the pins, still inside the
+# library's ranges (pyproject.toml). torch stays at the pinned CPU build: the registry's default
+# torch wheel is a multi-GB CUDA build. The first cell must leave every one of these as it found it.
+OTHER_VERSIONS = ["numpy==2.3.5", "transformers==5.0.0", "scipy==1.15.3", "matplotlib==3.10.7"]
+OTHER_NOTEBOOKS = ["00_model_zoo.ipynb", "03_mirage.ipynb"]  # GPT-2 saved, loaded, scored, patched
+HEAVY = ("torch", "numpy", "transformers", "scipy", "matplotlib", "ipywidgets")
 
 
 def run(*command, **kwargs):
@@ -45,16 +55,45 @@ def build_wheel() -> Path:
     return next(dist.glob("*.whl"))
 
 
-def fresh_environment() -> None:
-    """A virtual environment with the pinned packages (Colab's pre-installed ones), not the library."""
-    marker = VENV / ".requirements"
-    requirements = (ROOT / "requirements.txt").read_text()
-    if marker.is_file() and marker.read_text() == requirements:
-        return
-    shutil.rmtree(VENV, ignore_errors=True)
-    run(sys.executable, "-m", "venv", VENV)
-    run(PYTHON, "-m", "pip", "install", "--quiet", "-r", ROOT / "requirements.txt")
-    marker.write_text(requirements)
+def fresh_environment(venv: Path = VENV, other_versions: tuple = ()) -> Path:
+    """A virtual environment with Colab's pre-installed packages (the pins, or ``other_versions`` of
+    some of them), but not the library; returns its python."""
+    marker = venv / ".requirements"
+    wanted = (ROOT / "requirements.txt").read_text() + "\n".join(other_versions)
+    if not (marker.is_file() and marker.read_text() == wanted):
+        shutil.rmtree(venv, ignore_errors=True)
+        run(sys.executable, "-m", "venv", venv)
+        run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", "-r", ROOT / "requirements.txt")
+        if other_versions:
+            run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", *other_versions)
+        marker.write_text(wanted)
+    return venv / "bin" / "python"
+
+
+def heavy_versions(python: Path) -> dict:
+    """The versions of the heavy packages in an environment, as ``pip`` reports them."""
+    listed = subprocess.run([str(python), "-m", "pip", "list", "--format=freeze"], capture_output=True, text=True).stdout
+    versions = dict(line.split("==", 1) for line in listed.splitlines() if "==" in line)
+    return {name: versions.get(name) for name in HEAVY}
+
+
+def run_notebooks(python: Path, notebooks: list[Path], env: dict, timeout: int) -> int:
+    """Each notebook from a clean state: library uninstalled, heavy packages noted before and after."""
+    failures = 0
+    for notebook in notebooks:
+        run(python, "-m", "pip", "uninstall", "--quiet", "--yes", "emergent-book")
+        missing = subprocess.run([python, "-c", "import emergent"], capture_output=True).returncode != 0
+        before = heavy_versions(python)
+        result = subprocess.run([python, __file__, "--execute", notebook, "--timeout", str(timeout)], env=env)
+        changed = {name: (before[name], now) for name, now in heavy_versions(python).items() if now != before[name]}
+        ok = missing and result.returncode == 0 and not changed
+        failures += not ok
+        if not missing:
+            print(f"{notebook.name}: the library was importable before the first cell ran", file=sys.stderr)
+        if changed:
+            print(f"{notebook.name}: the first cell changed pre-installed packages: {changed}", file=sys.stderr)
+        print(f"{'ok  ' if ok else 'FAIL'} {notebook.name}")
+    return failures
 
 
 def execute(notebook: Path, timeout: int) -> float:
@@ -88,25 +127,20 @@ def main() -> int:
         print("No notebooks in _build/html/_notebooks: run `make book` first.", file=sys.stderr)
         return 2
     wheel = build_wheel()
-    fresh_environment()
     env = {**os.environ, "EMERGENT_INSTALL": str(wheel)}
     env.pop("EMERGENT_STATIC", None)  # Colab has a live kernel: widgets are real controls
     if args.cold:
         env["EMERGENT_CACHE"] = tempfile.mkdtemp(prefix="colab-cache-")
     else:
         env.setdefault("EMERGENT_CACHE", str(ROOT / "_build" / "model-cache"))
-    failures = 0
-    for notebook in notebooks:
-        run(PYTHON, "-m", "pip", "uninstall", "--quiet", "--yes", "emergent-book")
-        missing = subprocess.run([PYTHON, "-c", "import emergent"], capture_output=True).returncode != 0
-        result = subprocess.run([PYTHON, __file__, "--execute", notebook, "--timeout", str(args.timeout)], env=env)
-        ok = missing and result.returncode == 0
-        failures += not ok
-        if not missing:
-            print(f"{notebook.name}: the library was importable before the first cell ran", file=sys.stderr)
-        print(f"{'ok  ' if ok else 'FAIL'} {notebook.name}")
+    failures = run_notebooks(fresh_environment(), notebooks, env, args.timeout)
     print(f"Colab check: {len(notebooks) - failures} of {len(notebooks)} notebooks ran top to bottom.")
-    return 1 if failures else 0
+    other = [n for n in notebooks if n.name in OTHER_NOTEBOOKS]
+    python = fresh_environment(WORK / "venv-other-versions", tuple(OTHER_VERSIONS))
+    print(f"A Colab with other versions: {', '.join(f'{k} {v}' for k, v in heavy_versions(python).items())}")
+    other_failures = run_notebooks(python, other, env, args.timeout)
+    print(f"Colab check, other versions: {len(other) - other_failures} of {len(other)} notebooks ran top to bottom.")
+    return 1 if failures or other_failures else 0
 
 
 if __name__ == "__main__":

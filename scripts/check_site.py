@@ -4,7 +4,8 @@
 
 The site in ``_build/html`` is served on localhost. The introduction and every page in the table of
 contents are opened; each must show its title, rendered maths (where the page has maths), at least
-one loaded figure (chapters), no empty widget boxes and no errors in the browser console.
+one loaded figure (chapters), no empty widget boxes and no errors in the browser console; on every
+moving figure, moving a slider must change the image shown.
 A screenshot of each page goes to ``_build/screenshots/``. Every link between pages of the site
 (and to an anchor in a page) must lead somewhere. Exits non-zero and names the page and the
 problem if anything fails.
@@ -83,6 +84,23 @@ ready.then(() => {
 """
 
 
+# Runs in the page: move the first slider of every moving figure and see whether its image changes.
+MOVE = """
+const done = arguments[arguments.length - 1];
+Promise.all([...document.querySelectorAll(".emergent-frames")].map(block => {
+  const live = block.querySelector(".frames-live"), image = block.querySelector("img.frames-image");
+  const slider = block.querySelector("input.frames-slider");
+  if (!live || getComputedStyle(live).display === "none" || !slider) return Promise.resolve("its sliders are not shown");
+  const before = image.src;
+  slider.value = String((Number(slider.value) + 1) % (Number(slider.max) + 1));
+  slider.dispatchEvent(new Event("input"));
+  if (image.src === before) return Promise.resolve("moving its slider did not change the image");
+  return image.decode().then(() => image.naturalWidth > 0 ? "" : "the new image is empty",
+                             () => "the new image did not load");
+})).then(done);
+"""
+
+
 def check_page(driver, base: str, name: str, is_chapter: bool) -> list[str]:
     driver.get(f"{base}/{name}.html")
     seen = driver.execute_async_script(INSPECT)
@@ -97,6 +115,8 @@ def check_page(driver, base: str, name: str, is_chapter: bool) -> list[str]:
         problems.append(f"images that did not load: {seen['brokenImages']}")
     if seen["widgetBoxes"]:
         problems.append(f"{seen['widgetBoxes']} widget boxes (empty on a site without a kernel)")
+    moved = driver.execute_async_script(MOVE)
+    problems += [f"moving figure {n + 1}: {why}" for n, why in enumerate(moved) if why]
     errors = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     if errors:
         problems.append(f"console errors: {errors}")
@@ -162,7 +182,9 @@ def main() -> int:
     finally:
         driver.quit()
         server.shutdown()
-    print(f"{len(pages()) - failures} passed, {failures} failed; screenshots in {SHOTS.relative_to(ROOT)}/")
+    size = sum(path.stat().st_size for path in SITE.rglob("*") if path.is_file())
+    print(f"{len(pages()) - failures} passed, {failures} failed; site size {size / 2**20:.1f} MiB; "
+          f"screenshots in {SHOTS.relative_to(ROOT)}/")
     return 1 if failures or broken else 0
 
 
