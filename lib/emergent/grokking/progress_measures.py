@@ -9,7 +9,9 @@ losses that can be measured at every checkpoint, with the key frequencies of the
   its mean), read the logits out of that, and measure the loss on all ``p*p`` pairs. It falls when
   the Fourier circuit is in place, and can fall before the test loss does.
 * **excluded loss** - take the key-frequency directions out of the logits and measure the loss on
-  the *training* pairs. While the network memorises, this removal costs nothing; as the circuit
+  the *training* pairs. (Nanda et al. take them out of the neurons' contribution to the logits; for
+  a model whose only other path to the logits is a constant per class, as in the book's MLP, the
+  two are the same.) While the network memorises, this removal costs nothing; as the circuit
   takes over the training pairs, it costs more and more, so the excluded loss rises during the
   plateau while the training loss stays low.
 
