@@ -13,6 +13,11 @@ Budgets, default profile (BUDGET_UNITS; on the book's 2-core machine): tests <= 
 book <= 30 min, no chapter over 8 min. Each chapter runs from a clean kernel, as the book build runs it. Cold means empty
 caches: the tests get one of their own (they train the few book models they check into it), and
 the chapters another, so every row counts all the training it needs.
+
+With ``--load`` the target is that every chapter takes at most about 2.5 times its time on a quiet
+machine: the chapters' kernels see the job when they start and make torch's idle threads sleep
+instead of spin (emergent.core.threads). The table also gives each chapter's longest cell against
+its cell time limit, which should be at least TIMEOUT_MARGIN times that cell under load.
 """
 
 from __future__ import annotations
@@ -28,15 +33,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from run_chapter import execute  # noqa: E402
+import nbformat  # noqa: E402
+from run_chapter import cell_seconds, executed_path, execute, timeout_of  # noqa: E402
 
 from emergent.core.profiles import device_description, profile_name  # noqa: E402
 from emergent.core.seeding import set_threads  # noqa: E402
+from emergent.core.threads import busy_cores, choose_wait_policy, default_threads  # noqa: E402
 
 # Budgets in units of the reference workload, which takes about 6 s on the 2-core machine the book
 # is built on: there they are 2 min for the tests, 8 min per chapter and 30 min for the whole book.
 BUDGET_UNITS = {"tests": 20, "chapter": 80, "book": 300}
 LOAD_THREADS = 2  # the concurrent job: a 2-thread matrix-multiply loop, like another test suite
+# A chapter's cell time limit (front matter, ``mystnb: execution_timeout``) is at least this many
+# times its longest cell as measured here on the slow 2-core machine with the job alongside.
+TIMEOUT_MARGIN = 3
 
 
 def reference_seconds(steps: int = 300) -> float:
@@ -103,20 +113,32 @@ def main() -> int:
     reference = reference_seconds()  # alone on the machine, before any load starts
     load = start_load(limit_seconds=4 * 3600) if args.load else None
     try:
-        return run_benchmark(args, reference)
+        return run_benchmark(args, reference, waiting_at_start(settle=3.0 if load else 0.0))
     finally:
         if load is not None:
             load.kill()
 
 
-def run_benchmark(args, reference: float) -> int:
+def waiting_at_start(settle: float) -> str:
+    """How each chapter's kernel will make idle threads wait, judged as it will judge (emergent.core.threads)."""
+    if "OMP_WAIT_POLICY" in os.environ:
+        return f"OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}, set before the benchmark"
+    time.sleep(settle)  # let the job get going
+    busy = busy_cores(window=0.5)
+    if busy is None:
+        return "OpenMP's default (the load is not readable here)"
+    policy = choose_wait_policy(busy, default_threads(), len(os.sched_getaffinity(0)))
+    return f"{'sleep (OMP_WAIT_POLICY=PASSIVE)' if policy else 'spin (OpenMP default)'}, {busy:.1f} cores busy"
+
+
+def run_benchmark(args, reference: float, waiting: str) -> int:
     """Time the tests and the chapters; print the table with each row in seconds and in reference units."""
     if not args.warm:
         os.environ["EMERGENT_CACHE"] = tempfile.mkdtemp(prefix="emergent-benchmark-cache-")
     rows, failed = [], False
     if not args.no_tests:
         seconds, ok = time_tests(cold=not args.warm)
-        rows.append(("tests", seconds, BUDGET_UNITS["tests"], ok))
+        rows.append(("tests", seconds, BUDGET_UNITS["tests"], ok, None, None))
     chapters = [path.resolve() for path in args.chapters] or chapters_in_order()
     for chapter in chapters:
         start = time.perf_counter()
@@ -126,19 +148,27 @@ def run_benchmark(args, reference: float) -> int:
         except Exception as error:  # report the failure in the table and go on
             print(f"{chapter.name}: FAILED ({type(error).__name__})", file=sys.stderr)
             ok = False
-        rows.append((chapter.stem, time.perf_counter() - start, BUDGET_UNITS["chapter"], ok))
-    book_seconds = sum(seconds for name, seconds, _, _ in rows if name != "tests")
-    rows.append(("whole book (sum of chapters)", book_seconds, BUDGET_UNITS["book"], all(ok for *_, ok in rows)))
+        cells = cell_seconds(nbformat.read(executed_path(chapter), as_version=4))
+        rows.append((chapter.stem, time.perf_counter() - start, BUDGET_UNITS["chapter"], ok,
+                     max(cells, default=0.0), timeout_of(chapter, 600)))
+    book_seconds = sum(row[1] for row in rows if row[0] != "tests")
+    rows.append(("whole book (sum of chapters)", book_seconds, BUDGET_UNITS["book"],
+                 all(row[3] for row in rows), None, None))
 
     profile, device = profile_name(), device_description()
     cache = "warm cache" if args.warm else "cold cache"
     load = f", a {LOAD_THREADS}-thread job alongside" if args.load else ", nothing alongside"
     print(f"\nreference workload: {reference:.1f} s (alone); profile {profile}, {cache}{load}; {device}")
-    print("\n| what | seconds | reference units | budget (units) | status |\n|---|---:|---:|---:|---|")
-    for name, seconds, budget, ok in rows:
+    print(f"idle threads at the chapters' start: {waiting}")
+    print("\n| what | seconds | reference units | budget (units) | longest cell (s) | cell limit (s) | status |"
+          "\n|---|---:|---:|---:|---:|---:|---|")
+    for name, seconds, budget, ok, longest, limit in rows:
         status = "FAILED" if not ok else ("ok" if seconds / reference <= budget else "over budget")
+        if ok and longest is not None and TIMEOUT_MARGIN * longest > limit:
+            status += f"; cell limit under {TIMEOUT_MARGIN}x the longest cell"
         failed |= not ok
-        print(f"| {name} | {seconds:.1f} | {seconds / reference:.1f} | {budget} | {status} |")
+        cells = ("-", "-") if longest is None else (f"{longest:.1f}", f"{limit}")
+        print(f"| {name} | {seconds:.1f} | {seconds / reference:.1f} | {budget} | {cells[0]} | {cells[1]} | {status} |")
     return 1 if failed else 0
 
 

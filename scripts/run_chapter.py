@@ -21,9 +21,33 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def executed_path(chapter: Path) -> Path:
+    """Where the executed notebook of ``chapter`` is written."""
+    return ROOT / "_build" / "executed" / f"{chapter.stem}.ipynb"
+
+
+def cell_seconds(notebook) -> list[float]:
+    """Seconds each executed code cell took, from the timestamps nbclient records in its metadata."""
+    from datetime import datetime
+
+    seconds = []
+    for cell in notebook.cells:
+        stamps = cell.get("metadata", {}).get("execution", {})
+        if cell.cell_type == "code" and "iopub.execute_input" in stamps and "shell.execute_reply" in stamps:
+            start, end = (datetime.fromisoformat(stamps[key].replace("Z", "+00:00"))
+                          for key in ("iopub.execute_input", "shell.execute_reply"))
+            seconds.append((end - start).total_seconds())
+    return seconds
+
+
+def timeout_of(chapter: Path, default: int) -> int:
+    """The chapter's cell time limit (its front matter's ``mystnb: execution_timeout``), else ``default``."""
+    return jupytext.read(chapter).metadata.get("mystnb", {}).get("execution_timeout", default)
+
+
 def execute(chapter: Path, timeout: int) -> float:
     notebook = jupytext.read(chapter)
-    limit = notebook.metadata.get("mystnb", {}).get("execution_timeout", timeout)
+    limit = timeout_of(chapter, timeout)
     os.environ.setdefault("EMERGENT_STATIC", "1")
     client = NotebookClient(notebook, timeout=limit, kernel_name="python3",
                             resources={"metadata": {"path": str(chapter.parent)}})
@@ -32,7 +56,7 @@ def execute(chapter: Path, timeout: int) -> float:
         client.execute()
     finally:
         seconds = time.perf_counter() - start
-        out = ROOT / "_build" / "executed" / f"{chapter.stem}.ipynb"
+        out = executed_path(chapter)
         out.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, out)
     return seconds

@@ -9,3 +9,9 @@ of its own, one module per idea it teaches, with its exercise checks in ``exerci
 """
 
 __version__ = "0.1.0"
+
+# Before anything loads torch: idle OpenMP threads sleep instead of spinning when other work holds
+# the cores (see emergent.core.threads; it changes no result, only how long a run takes).
+from emergent.core.threads import set_wait_policy as _set_wait_policy  # noqa: E402
+
+_set_wait_policy()

@@ -2,6 +2,7 @@
 
 - :mod:`~emergent.core.profiles` - the ``default`` (2-core CPU) and ``full`` (GPU) profiles, and the device;
 - :mod:`~emergent.core.seeding` - one call that makes a run repeatable;
+- :mod:`~emergent.core.threads` - how many CPU threads torch uses, and whether idle ones spin or sleep;
 - :mod:`~emergent.core.config` - the frozen configuration base and its checks;
 - :mod:`~emergent.core.models` - tiny GPT-2 models built from ``transformers.GPT2Config``;
 - :mod:`~emergent.core.attention` - the causal attention of the book's hand-built transformers;

@@ -8,6 +8,8 @@ import random
 import numpy as np
 import torch
 
+from emergent.core.threads import default_threads
+
 
 def set_threads(threads: int | None = None) -> int:
     """Fix the number of CPU threads torch uses.
@@ -17,7 +19,7 @@ def set_threads(threads: int | None = None) -> int:
     the number of cores, at most 4: tiny models gain nothing from more.
     """
     if threads is None:
-        threads = int(os.environ.get("EMERGENT_THREADS", min(os.cpu_count() or 1, 4)))
+        threads = default_threads()
     if threads < 1:
         raise ValueError(f"threads must be at least 1, got {threads}.")
     torch.set_num_threads(threads)
