@@ -146,6 +146,17 @@ def _load(folder: Path, config: dict, build: Callable[[], torch.nn.Module] | Non
         raise CacheEntryError(f"{meta_path} holds no readable training history ({error})") from None
 
 
+def _entry_folder(name: str, config: dict, fingerprint: str) -> Path:
+    if not name or not name.replace("-", "").replace("_", "").isalnum():
+        raise ValueError(f"Cache name must be letters, digits, '-' or '_', got {name!r}.")
+    return cache_dir() / f"{name}-{config_key(config, fingerprint)}"
+
+
+def is_cached(name: str, config: dict, code: Iterable[ModuleType]) -> bool:
+    """Is a model trained from exactly ``config`` by exactly this ``code`` on disk? (Nothing is loaded.)"""
+    return (_entry_folder(name, config, code_fingerprint(code)) / META).is_file()
+
+
 def load_or_train(
     name: str,
     config: dict,
@@ -161,10 +172,8 @@ def load_or_train(
     of the key. ``build()`` rebuilds an untrained model of the right shape, needed only for models
     without ``save_pretrained``. Models come back on the CPU, in eval mode.
     """
-    if not name or not name.replace("-", "").replace("_", "").isalnum():
-        raise ValueError(f"Cache name must be letters, digits, '-' or '_', got {name!r}.")
     code = code_fingerprint(code)
-    folder = cache_dir() / f"{name}-{config_key(config, code)}"
+    folder = _entry_folder(name, config, code)
     if folder.exists():
         try:
             return _load(folder, config, build)

@@ -14,12 +14,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from emergent.core.cache import load_or_train
+from emergent.core.cache import is_cached, load_or_train
 from emergent.core.config import Config
 from emergent.core.models import TinyGPT2, count_parameters, tiny_gpt2, to_device
 from emergent.core.profiles import choose
 from emergent.core.progress import progress_bar
-from emergent.core.training import train_language_model
+from emergent.core.training import every, train_language_model
 from emergent.scaling import addition, flops, text_data
 from emergent.scaling.addition import VOCAB_SIZE, AdditionData, answer_length, answer_start, make_batch, held_out_problems
 from emergent.scaling.laws import steps_for_budget
@@ -72,31 +72,74 @@ def non_embedding_parameters(shape: TinyGPT2) -> int:
     return count_parameters(tiny_gpt2(shape), embeddings=False)
 
 
-def train_member(shape: TinyGPT2, data, recipe: Recipe, progress: bool = True, description: str = ""):
+CHECKPOINTS = 10  # evaluations per addition run, besides the one before training
+CHECKPOINT_PROBLEMS = 200  # held-out problems per length at each checkpoint
+CHECKPOINT_SEED = 4321  # not the test sets' seed: the chapters' final scores use other problems
+
+
+def train_member(shape: TinyGPT2, data, recipe: Recipe, progress: bool = True, description: str = "",
+                 evaluate=None):
     """Train one model of ``shape`` on ``data`` (addition or text) with the family's recipe; no cache.
 
     Returns ``(model, history)``. The warm-up is a fixed share of the run, so a run set by a
-    compute budget warms up in proportion.
+    compute budget warms up in proportion. ``evaluate(model)`` (optional) scores the model at
+    :data:`CHECKPOINTS` evenly spaced moments of the run; the rows land in ``history.evaluations``.
     """
     model = to_device(tiny_gpt2(shape, seed=recipe.seed))
     history = train_language_model(
         model, data.batches(), steps=recipe.steps, learning_rate=recipe.learning_rate,
         weight_decay=recipe.weight_decay, warmup_steps=max(1, int(recipe.warmup_fraction * recipe.steps)),
         progress=progress, description=description or f"L{shape.n_layer} d{shape.n_embd}",
+        evaluate=evaluate, evaluate_at=None if evaluate is None else every(max(1, recipe.steps // CHECKPOINTS)),
     )
     history.extras["tokens"] = recipe.steps * data.tokens_per_batch
     return model, history
+
+
+def checkpoint_scores(data: AdditionData, count: int = CHECKPOINT_PROBLEMS):
+    """An ``evaluate`` for addition runs: per answer length, the held-out loss and exact match.
+
+    The row holds ``loss_<n>`` (nats per answer token) and ``exact_<n>`` (fraction of answers with
+    every digit right under greedy decoding) for ``n``-digit problems, and ``loss``, the mean over
+    every answer token of every length: the quantity the scaling chapter calls test loss.
+    """
+
+    def evaluate(model) -> dict:
+        row, total, tokens = {}, 0.0, 0
+        for digits in range(data.min_digits, data.max_digits + 1):
+            scored = answer_probabilities(model, digits, data.width, count, seed=CHECKPOINT_SEED)
+            nats = -np.log(np.clip(scored["p_correct"], 1e-12, None))
+            row[f"loss_{digits}"] = float(nats.mean())
+            row[f"exact_{digits}"] = float((scored["argmax"] == scored["target"]).all(axis=1).mean())
+            total, tokens = total + float(nats.sum()), tokens + nats.size
+        row["loss"] = total / tokens
+        return row
+
+    return evaluate
+
+
+def member_config(shape: TinyGPT2, data: AdditionData, recipe: Recipe) -> dict:
+    """The complete description of one member: its cache key, with the code that trains it."""
+    return {"kind": "addition-family", "shape": shape.as_dict(), "data": data.as_dict(), "recipe": recipe.as_dict(),
+            "checkpoints": {"every": max(1, recipe.steps // CHECKPOINTS), "problems": CHECKPOINT_PROBLEMS,
+                            "seed": CHECKPOINT_SEED}}
+
+
+def member_is_trained(shape: TinyGPT2, data: AdditionData, recipe: Recipe) -> bool:
+    """Is this member in the cache already? (Nothing is loaded or trained.)"""
+    return is_cached("addition-family", member_config(shape, data, recipe), code=[sys.modules[__name__], addition])
 
 
 def member_run(shape: TinyGPT2, data: AdditionData, recipe: Recipe, progress: bool = True):
     """``(model, history)`` for one family member, trained once and then read from the cache.
 
     ``history.extras`` holds the member's parameter counts (with and without embeddings) and the
-    tokens it was trained on.
+    tokens it was trained on; ``history.evaluations`` its :func:`checkpoint_scores` during training.
     """
-    config = {"kind": "addition-family", "shape": shape.as_dict(), "data": data.as_dict(), "recipe": recipe.as_dict()}
-    model, history = load_or_train("addition-family", config, lambda: train_member(shape, data, recipe, progress),
-                                   code=[sys.modules[__name__], addition])
+    model, history = load_or_train(
+        "addition-family", member_config(shape, data, recipe),
+        lambda: train_member(shape, data, recipe, progress, evaluate=checkpoint_scores(data)),
+        code=[sys.modules[__name__], addition])
     history.extras.update(non_embedding_parameters=count_parameters(model, embeddings=False),
                           parameters=count_parameters(model))
     return model, history
@@ -123,8 +166,9 @@ def family_runs(sizes=None, data: AdditionData | None = None, recipe: Recipe | N
 
 ACCOUNTINGS = ("kaplan", "true")
 # True FLOPs per token are 1.6 to 6.9 times 6 N over the grid's sizes (median about 2.5): the true
-# budgets are the Kaplan ones times this factor, so that each budget's runs are about as long.
-TRUE_BUDGET_FACTOR = 2.5
+# budgets are the Kaplan ones times a factor of that order, so that each budget's runs are about as
+# long; 3 rather than 2.5 moves the smallest budget's optimum off the smallest size.
+TRUE_BUDGET_FACTOR = 3.0
 
 
 def isoflop_grid(accounting: str = "kaplan") -> dict[float, list[tuple[int, int]]]:
@@ -142,10 +186,12 @@ def isoflop_grid(accounting: str = "kaplan") -> dict[float, list[tuple[int, int]
 
 def _kaplan_grid() -> dict[float, list[tuple[int, int]]]:
     return choose(
+        # One decade of compute, sized so that the two sweeps fit the chapter's time budget on a
+        # slow 2-core machine; every budget's sizes straddle its optimum.
         default={
-            1e10: [(1, 4), (1, 8), (1, 16), (2, 16)],
-            3e10: [(1, 8), (1, 16), (2, 16), (2, 24)],
-            1e11: [(1, 12), (1, 16), (2, 16), (2, 24), (2, 32)],
+            6e9: [(1, 4), (1, 8), (1, 16), (2, 16)],
+            2e10: [(1, 6), (1, 8), (1, 16), (2, 16)],
+            6e10: [(1, 12), (1, 16), (2, 16), (2, 24)],
         },
         full={
             1e11: [(1, 8), (1, 12), (1, 16), (2, 16), (2, 24)],
@@ -166,6 +212,32 @@ def text_shape(n_layer: int, n_embd: int, data) -> TinyGPT2:
                    n_positions=data.n_positions)
 
 
+def isoflop_run(compute: float, n_layer: int, n_embd: int, data=None, accounting: str = "kaplan", progress: bool = True):
+    """``(model, row)`` for one run of the sweep: a ``n_layer`` x ``n_embd`` model trained on text for
+    as many tokens as ``compute`` buys under ``accounting`` (cached). The row is described in
+    :func:`isoflop_sweep`."""
+    if accounting not in ACCOUNTINGS:
+        raise ValueError(f"accounting must be one of {', '.join(ACCOUNTINGS)}, got {accounting!r}.")
+    data = data or isoflop_text_data()
+    shape = text_shape(n_layer, n_embd, data)
+    n = non_embedding_parameters(shape)
+    per_token = 6 * n if accounting == "kaplan" else flops.training_flops_per_token(shape)
+    steps = steps_for_budget(compute, per_token / 6, data.tokens_per_batch)  # C = 6 (per_token / 6) D
+    recipe = replace(default_recipe(), steps=steps)
+    config = {"kind": "text-isoflop", "shape": shape.as_dict(), "data": data.as_dict(), "recipe": recipe.as_dict()}
+    model, history = load_or_train(
+        "text-isoflop", config,
+        lambda: train_member(shape, data, recipe, progress, description=f"C={compute:.0e} L{n_layer} d{n_embd}"),
+        code=[sys.modules[__name__], text_data])
+    tokens = steps * data.tokens_per_batch
+    return model, {
+        "compute": float(compute), "n_layer": n_layer, "n_embd": n_embd, "N": n,
+        "N_total": flops.total_parameters(shape), "D": tokens, "steps": steps,
+        "flops_kaplan": 6 * n * tokens, "flops_true": flops.training_flops_per_token(shape) * tokens,
+        "loss": text_data.text_test_loss(model, data), "seconds": history.seconds,
+    }
+
+
 def isoflop_sweep(grid=None, data=None, progress: bool = True, accounting: str = "kaplan") -> list[dict]:
     """Train every (budget, size) pair of ``grid`` for as many tokens of text as the budget buys.
 
@@ -183,28 +255,9 @@ def isoflop_sweep(grid=None, data=None, progress: bool = True, accounting: str =
     grid = isoflop_grid(accounting) if grid is None else grid
     if not grid:
         raise ValueError("the IsoFLOP grid is empty: give at least one budget with sizes.")
-    data = data or isoflop_text_data()
-    rows = []
     pairs = [(c, size) for c, sizes in grid.items() for size in sizes]
-    for compute, (n_layer, n_embd) in progress_bar(pairs, desc="IsoFLOP sweep", disable=not progress):
-        shape = text_shape(n_layer, n_embd, data)
-        n = non_embedding_parameters(shape)
-        per_token = 6 * n if accounting == "kaplan" else flops.training_flops_per_token(shape)
-        steps = steps_for_budget(compute, per_token / 6, data.tokens_per_batch)  # C = 6 (per_token / 6) D
-        recipe = replace(default_recipe(), steps=steps)
-        config = {"kind": "text-isoflop", "shape": shape.as_dict(), "data": data.as_dict(), "recipe": recipe.as_dict()}
-        model, history = load_or_train(
-            "text-isoflop", config,
-            lambda: train_member(shape, data, recipe, progress, description=f"C={compute:.0e} L{n_layer} d{n_embd}"),
-            code=[sys.modules[__name__], text_data])
-        tokens = steps * data.tokens_per_batch
-        rows.append({
-            "compute": float(compute), "n_layer": n_layer, "n_embd": n_embd, "N": n,
-            "N_total": flops.total_parameters(shape), "D": tokens, "steps": steps,
-            "flops_kaplan": 6 * n * tokens, "flops_true": flops.training_flops_per_token(shape) * tokens,
-            "loss": text_data.text_test_loss(model, data), "seconds": history.seconds,
-        })
-    return rows
+    return [isoflop_run(compute, n_layer, n_embd, data, accounting, progress)[1]
+            for compute, (n_layer, n_embd) in progress_bar(pairs, desc="IsoFLOP sweep", disable=not progress)]
 
 
 # ---------------------------------------------------------------------------------------------

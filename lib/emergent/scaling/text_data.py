@@ -60,12 +60,19 @@ def _split(train_bytes: int, test_bytes: int):
     return (torch.frombuffer(bytearray(train), dtype=torch.uint8), torch.frombuffer(bytearray(test), dtype=torch.uint8))
 
 
+def held_out_windows(data: TextData, windows: int = 256) -> torch.Tensor:
+    """``(windows, block)`` bytes at fixed, evenly spaced places in the held-out files."""
+    if isinstance(windows, bool) or not isinstance(windows, int) or windows < 1:
+        raise ValueError(f"windows must be a positive integer, got {windows!r}.")
+    _, test = _split(data.train_bytes, data.test_bytes)
+    starts = np.linspace(0, len(test) - data.block - 1, windows).astype(int)
+    return byte_windows(test, starts, data.block)
+
+
 @torch.no_grad()
 def text_test_loss(model, data: TextData, windows: int = 256) -> float:
     """Mean cross-entropy (nats per byte) on fixed windows of the held-out files."""
-    _, test = _split(data.train_bytes, data.test_bytes)
-    starts = np.linspace(0, len(test) - data.block - 1, windows).astype(int)
-    ids = byte_windows(test, starts, data.block)
+    ids = held_out_windows(data, windows)
     dev = next(model.parameters()).device
     logits = model(input_ids=ids.to(dev)).logits.float().cpu()
     return float(F.cross_entropy(logits[:, :-1].reshape(-1, VOCAB_SIZE), ids[:, 1:].reshape(-1)))
