@@ -24,8 +24,10 @@ from emergent.core.profiles import build_dir, device_description, profile_name
 # package's name; a page that continues a chapter adds its topic (``grokking_emergence``).
 CHAPTERS = {
     "emergence": "What is emergence?",
+    "reasoning": "Thinking out loud",
     "scaling": "Scaling laws",
     "mirage": "The metric mirage",
+    "prediction": "Can emergence be predicted?",
     "compression": "Compression is intelligence",
     "knowledge": "Where knowledge lives",
     "grokking": "Grokking",
