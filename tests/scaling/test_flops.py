@@ -32,8 +32,10 @@ def test_bad_context_and_accounting_are_refused():
 
 
 def test_true_budgets_are_the_kaplan_ones_scaled_by_the_stated_factor():
+    from emergent.scaling.family import TRUE_BUDGET_FACTOR
+
     kaplan, true = isoflop_grid("kaplan"), isoflop_grid("true")
-    assert [c * flops_factor for c, flops_factor in zip(kaplan, [2.5] * len(kaplan))] == list(true)
+    assert [c * TRUE_BUDGET_FACTOR for c in kaplan] == list(true)
     assert list(kaplan.values()) == list(true.values())
 
 

@@ -30,6 +30,8 @@ CHAPTERS = {
     "prediction": "Can emergence be predicted?",
     "compression": "Compression is intelligence",
     "knowledge": "Where knowledge lives",
+    "knowledge_editing": "Editing knowledge",
+    "knowledge_capacity": "How much fits, and where it came from",
     "grokking": "Grokking",
     "grokking_emergence": "Does grokking explain emergence?",
 }

@@ -28,7 +28,7 @@ from transformers import GPT2LMHeadModel
 from emergent.core.config import Config
 from emergent.core.progress import progress_bar
 from emergent.knowledge.fact_model import answer_logits
-from emergent.knowledge.interpretability import check_gpt2, check_layer, forward_hooks, mlp_keys
+from emergent.knowledge.interpretability import check_gpt2, check_layer, forward_hooks, hidden_state_of, mlp_keys, with_hidden_state
 from emergent.knowledge.knowledge_base import KnowledgeBase, Prompt, batch_prompts
 
 
@@ -84,11 +84,14 @@ class EditConfig(Config):
 
 def optimise_delta(model: GPT2LMHeadModel, layer: int, prompts: list[Prompt], new_answer: int,
                    preserve: list[Prompt], pad_id: int, config: EditConfig = EditConfig(),
-                   position: str = "subject") -> torch.Tensor:
+                   position: str = "subject", site: str = "mlp") -> torch.Tensor:
     """δ such that adding it to the MLP output at the subject's last token makes ``new_answer`` the
     prediction for ``prompts``, while ``preserve`` prompts (other facts of the subject) keep their
     predicted distributions. ``position="last"`` adds δ at the last token of the edit prompts instead
-    (and not to the preserved prompts, whose last token asks another question)."""
+    (and not to the preserved prompts, whose last token asks another question). ``site="block"`` adds
+    it to the whole block's output, the residual stream (MEMIT's target), instead of the MLP's."""
+    if site not in ("mlp", "block"):
+        raise ValueError(f"site must be 'mlp' or 'block', got {site!r}.")
     d = model.config.n_embd
     delta = torch.zeros(d, requires_grad=True)
     # A loop of its own, not the book's trainer: it optimises one vector inside a frozen model.
@@ -104,14 +107,15 @@ def optimise_delta(model: GPT2LMHeadModel, layer: int, prompts: list[Prompt], ne
         reference = model(input_ids=ids).logits[rows, last][len(prompts):].log_softmax(-1)
 
     def add_delta(module, inputs, output):
-        out = output.clone()
+        out = hidden_state_of(output).clone()
         out[where, subject_last] += delta
-        return out
+        return with_hidden_state(output, out)
 
     for p in model.parameters():
         p.requires_grad_(False)
     try:
-        with forward_hooks([(model.transformer.h[layer].mlp, add_delta)]):
+        module = model.transformer.h[layer].mlp if site == "mlp" else model.transformer.h[layer]
+        with forward_hooks([(module, add_delta)]):
             for _ in range(config.steps):
                 logp = model(input_ids=ids).logits[rows, last].log_softmax(-1)
                 nll = -logp[: len(prompts), new_answer].mean()
@@ -147,6 +151,13 @@ def rank_one_update(W: torch.Tensor, C_inv_k: torch.Tensor, k: torch.Tensor, v: 
     return torch.outer(C_inv_k, Lambda)
 
 
+def edit_set(kb: KnowledgeBase, entity: int, relation: str, new_answer: str) -> list[Prompt]:
+    """The prompts an edit is made on: the relation's first phrasing under every training opening
+    (the role of ROME's random prefixes). Other phrasings and held-out openings stay unseen."""
+    templates = kb.templates_for(relation)
+    return [kb.prompt(entity, t, answer=new_answer) for t in templates if t.phrasing == templates[0].phrasing]
+
+
 class Editor:
     """Applies and undoes edits of one model, with the key statistics of one layer computed once."""
 
@@ -170,10 +181,7 @@ class Editor:
         return [(p.ids, p.last_subject) for p in prompts]
 
     def edit_set(self, entity: int, relation: str, new_answer: str) -> list[Prompt]:
-        """The prompts an edit is made on: the relation's first phrasing under every training opening
-        (the role of ROME's random prefixes). Other phrasings and held-out openings stay unseen."""
-        templates = self.kb.templates_for(relation)
-        return [self.kb.prompt(entity, t, answer=new_answer) for t in templates if t.phrasing == templates[0].phrasing]
+        return edit_set(self.kb, entity, relation, new_answer)
 
     def rome_delta_w(self, entity: int, relation: str, new_answer: str) -> torch.Tensor:
         """The rank-one ΔW that makes ``relation(entity) = new_answer``."""
@@ -280,20 +288,25 @@ def _beats(model, kb, prompts: list[Prompt], winner: int | None, loser: int | No
     return (logits[rows, w] > logits[rows, l]).numpy()
 
 
-def edit_prompts(kb: KnowledgeBase, entity: int, relation: str) -> dict[str, list[Prompt]]:
-    """The prompts an edit of (entity, relation) is judged on."""
+def edit_prompts(kb: KnowledgeBase, entity: int, relation: str, edited=()) -> dict[str, list[Prompt]]:
+    """The prompts an edit of (entity, relation) is judged on. ``edited`` lists other (entity, relation)
+    pairs changed in the same batch: their prompts are left out of the neighbours and the same subject."""
     train = kb.templates_for(relation)
     first = train[0].phrasing
+    changed = set(edited)
     return {
         "edit": [kb.prompt(entity, t) for t in train if t.phrasing == first],
         "paraphrase_train": [kb.prompt(entity, t) for t in train if t.phrasing != first],
         "paraphrase": [kb.prompt(entity, t) for t in kb.templates_for(relation, held_out=True)],
-        "neighbours": [kb.prompt(n, t) for n in kb.neighbours(entity) for t in train[:: max(1, len(train) // 4)]],
-        "same_subject": [kb.prompt(entity, t) for r in kb.relations if r != relation for t in kb.templates_for(r)],
+        "neighbours": [kb.prompt(n, t) for n in kb.neighbours(entity) if (n, relation) not in changed
+                       for t in train[:: max(1, len(train) // 4)]],
+        "same_subject": [kb.prompt(entity, t) for r in kb.relations if r != relation and (entity, r) not in changed
+                         for t in kb.templates_for(r)],
     }
 
 
-def evaluate_edit(model: GPT2LMHeadModel, kb: KnowledgeBase, entity: int, relation: str, new_answer: str) -> dict:
+def evaluate_edit(model: GPT2LMHeadModel, kb: KnowledgeBase, entity: int, relation: str, new_answer: str,
+                  edited=()) -> dict:
     """Top-1 metrics of an (applied) edit, and Meng et al.'s probability-comparison scores.
 
     efficacy: the edit prompts now answer ``new_answer``; paraphrase: so do the held-out templates
@@ -301,14 +314,14 @@ def evaluate_edit(model: GPT2LMHeadModel, kb: KnowledgeBase, entity: int, relati
     (entities sharing a name part) keep their true answer; same_subject: the entity's other
     relations keep theirs.
     """
-    groups = edit_prompts(kb, entity, relation)
+    groups = edit_prompts(kb, entity, relation, edited)
     new, old = kb.index[new_answer], kb.index[kb.attribute(entity, relation)]
     out = {
         "efficacy": float(_top1(model, kb, groups["edit"], new).mean()),
         "paraphrase": float(_top1(model, kb, groups["paraphrase"], new).mean()),
         "paraphrase_train": float(_top1(model, kb, groups["paraphrase_train"], new).mean()),
         "specificity": float(_top1(model, kb, groups["neighbours"]).mean()) if groups["neighbours"] else float("nan"),
-        "same_subject": float(_top1(model, kb, groups["same_subject"]).mean()),
+        "same_subject": float(_top1(model, kb, groups["same_subject"]).mean()) if groups["same_subject"] else float("nan"),
         "ES": float(_beats(model, kb, groups["edit"], new, old).mean()),
         "PS": float(_beats(model, kb, groups["paraphrase"], new, old).mean()),
     }

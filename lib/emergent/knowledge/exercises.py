@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
 
 from emergent.core.checks import CheckFailed, check_function
@@ -70,4 +71,69 @@ def check_dimensions_per_feature(student) -> bool:
         student, lambda W: superposition.dimensions_per_feature(W), _weights(), rtol=1e-4, atol=1e-5,
         hint="Normalise each column to Ŵ_i, square its dot products with every column W_j (including itself), "
              "and divide ||W_i||² by their sum. A dropped feature (zero column) has 0 dimensions.",
+    )
+
+
+def check_knockout_mask(student) -> bool:
+    """``student(length, blocked)`` returns the (1, 1, T, T) additive mask: causal, and the last position
+    may not attend to ``blocked``."""
+    from emergent.knowledge.knockout import knockout_mask
+
+    return check_function(
+        student, lambda length, blocked: knockout_mask(length, blocked).numpy(),
+        cases=[(3, []), (4, [1, 2]), (5, [0]), (2, [1])],
+        hint="Start from a lower-triangular matrix of allowed edges (a token sees itself and what came before), "
+             "forbid row T-1's blocked columns, and put -inf where an edge is forbidden and 0 elsewhere; add two "
+             "leading axes of size 1. Refuse a blocked position after the last with ValueError.",
+        raises=[(3, [5]), (0, [])],
+    )
+
+
+def check_rank_neurons(student) -> bool:
+    """``student(activations, labels)`` orders neurons by |mean with the feature - mean without|, largest first."""
+    from emergent.knowledge.neurons import rank_neurons
+
+    x = np.array([[0.0, 1.0, 5.0], [0.1, 1.0, 4.0], [2.0, 1.1, 0.0], [2.1, 0.9, 0.5]])
+    return check_function(
+        student, rank_neurons,
+        cases=[(x, [True, True, False, False]), (x, [False, False, True, True]), (x[:, ::-1], [True, False, True, False])],
+        hint="For each neuron take the mean activation over examples with the feature minus the mean over the "
+             "others, and sort neurons by the absolute value of that gap, largest first (np.argsort of minus it). "
+             "Refuse labels of one class only with ValueError.",
+        raises=[(x, [True, True, True, True])],
+    )
+
+
+def check_mass_update(student) -> bool:
+    """``student(keys, residual, preserve)`` returns MEMIT's (P + KᵀK)⁻¹ Kᵀ R."""
+    from emergent.knowledge.mass_editing import mass_update
+
+    rng = np.random.default_rng(0)
+    keys, residual = rng.normal(size=(3, 6)), rng.normal(size=(3, 4))
+    A = rng.normal(size=(6, 6))
+    cases = [(keys, residual, A @ A.T), (keys, residual, 10 * np.eye(6)), (keys[:1], residual[:1], np.eye(6)),
+             (keys, residual, 1e-9 * np.eye(6))]
+    def as_array(k, r, p):  # a student may return a tensor or an array
+        return np.asarray(student(k, r, p), dtype=float)
+
+    as_array.__name__ = getattr(student, "__name__", "mass_update")
+    return check_function(
+        as_array, lambda k, r, p: mass_update(k, r, p).numpy(), cases, rtol=1e-5, atol=1e-8,
+        hint="Solve (P + K^T K) Δ = K^T R with np.linalg.solve (no explicit inverse); K is (n, d_ff), R (n, d). "
+             "Refuse shapes that do not fit with ValueError.",
+        raises=[(keys, residual[:2], np.eye(6)), (keys, residual, np.eye(5))],
+    )
+
+
+def check_bits_learned(student) -> bool:
+    """``student(probabilities, answers)``: Σ max(0, log2 V + log2 p) over facts."""
+    from emergent.knowledge.capacity import bits_learned
+
+    return check_function(
+        student, bits_learned,
+        cases=[([1.0], [8]), ([0.5], [8]), ([0.125], [8]), ([0.01], [8]), ([1.0, 1.0, 0.1], [10, 10, 8]),
+               ([0.3, 0.9], [2, 4])],
+        hint="A uniform answer among V carries log2 V bits; a model giving the truth probability p has learned "
+             "log2 V + log2 p of them, never fewer than 0 (a model worse than guessing has learned nothing).",
+        raises=[([0.0], [8]), ([1.2], [8]), ([0.5], [1]), ([0.5, 0.5], [8])],
     )

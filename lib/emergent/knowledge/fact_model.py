@@ -19,16 +19,17 @@ import random
 import sys
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from transformers import GPT2LMHeadModel
 
 from emergent.core.cache import load_or_train
 from emergent.core.config import Config, check_one_of
 from emergent.core.models import TinyGPT2, tiny_gpt2
-from emergent.core.profiles import device
+from emergent.core.profiles import choose, device
 from emergent.core.training import train_language_model
 from emergent.knowledge import knowledge_base
-from emergent.knowledge.knowledge_base import KnowledgeBase, Prompt, WorldConfig, batch_prompts, make_knowledge_base
+from emergent.knowledge.knowledge_base import RELATIONS, KnowledgeBase, Prompt, WorldConfig, batch_prompts, make_knowledge_base
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,12 @@ class FactRecipe(Config):
 DESIGNS = ("facts", "biographies")
 
 
-def _answer_batches(kb: KnowledgeBase, batch_size: int, seed: int):
-    prompts = kb.prompts(held_out=False)
+def sentence_batches(kb: KnowledgeBase, batch_size: int, seed: int, prompts: list[Prompt] | None = None):
+    """``step -> (input_ids, labels)``: rows drawn uniformly from ``prompts`` (default: every training
+    sentence), each the question followed by its answer, only the answer labelled."""
+    prompts = kb.prompts(held_out=False) if prompts is None else prompts
+    if not prompts:
+        raise ValueError("give at least one training sentence.")
     ids, last = batch_prompts(prompts, kb.pad_id)
     answers = torch.tensor([p.answer for p in prompts])
     # input = prompt + answer; label = answer at the last prompt position (shifted inside GPT-2)
@@ -94,7 +99,7 @@ def train_fact_model(kb: KnowledgeBase, recipe: FactRecipe = FactRecipe(), progr
     shape = TinyGPT2(vocab_size=len(kb.vocabulary), n_positions=context_length(kb), n_layer=recipe.n_layer,
                      n_head=recipe.n_head, n_embd=recipe.n_embd)
     model = tiny_gpt2(shape, seed=recipe.seed).to(device())
-    make_batches = _answer_batches if recipe.design == "facts" else _biography_batches
+    make_batches = sentence_batches if recipe.design == "facts" else _biography_batches
     history = train_language_model(
         model, make_batches(kb, recipe.batch_size, recipe.seed), recipe.steps,
         learning_rate=recipe.learning_rate, weight_decay=recipe.weight_decay, warmup_steps=100,
@@ -104,6 +109,18 @@ def train_fact_model(kb: KnowledgeBase, recipe: FactRecipe = FactRecipe(), progr
     history.extras.update(recall_train=recall(model, kb, kb.prompts(held_out=False)),
                           recall_heldout=recall(model, kb, kb.prompts(held_out=True)))
     return model, history
+
+
+def book_world() -> WorldConfig:
+    """The world of the knowledge chapter's pages, for the active profile."""
+    return WorldConfig(n_entities=choose(default=200, full=400), n_first=40, n_last=40,
+                       relations=choose(default=("city", "job", "instrument"), full=tuple(RELATIONS)))
+
+
+def book_recipe(design: str = "biographies") -> FactRecipe:
+    """The knowledge chapter's fact model, for the active profile; ``design`` as in :class:`FactRecipe`."""
+    return choose(default=FactRecipe(n_layer=4, n_embd=64, steps=2000, batch_size=64, learning_rate=3e-3, design=design),
+                  full=FactRecipe(n_layer=6, n_embd=256, steps=6000, batch_size=256, learning_rate=1e-3, design=design))
 
 
 def fact_model_run(world: WorldConfig = WorldConfig(), recipe: FactRecipe = FactRecipe()):
@@ -143,3 +160,15 @@ def recall(model: GPT2LMHeadModel, kb: KnowledgeBase, prompts: list[Prompt]) -> 
         raise ValueError("Give at least one prompt to measure recall on.")
     answers = torch.tensor([p.answer for p in prompts])
     return float((predictions(model, kb, prompts) == answers).float().mean())
+
+
+def known_prompts(model: GPT2LMHeadModel, kb: KnowledgeBase, count: int, seed: int = 0) -> list[Prompt]:
+    """``count`` training prompts (drawn with ``seed``) whose answer the model gets right: an analysis that
+    restores or removes a fact needs a fact to be there."""
+    prompts = kb.prompts()
+    right = (predictions(model, kb, prompts) == torch.tensor([p.answer for p in prompts])).numpy()
+    known = [p for p, ok in zip(prompts, right) if ok]
+    if not known:
+        raise ValueError("the model answers none of the training prompts: train it first.")
+    picks = np.random.default_rng(seed).choice(len(known), min(count, len(known)), replace=False)
+    return [known[i] for i in picks]

@@ -113,14 +113,14 @@ def check_layer(model, layer: int) -> None:
         raise ValueError(f"Layer index must be in 0..{n - 1} for this {n}-layer model, got {layer!r}.")
 
 
-def _replace_first(output, new):
+def with_hidden_state(output, new):
     """Blocks and attention return a tensor or a tuple whose first element is the hidden state."""
     if isinstance(output, tuple):
         return (new,) + tuple(output[1:])
     return new
 
 
-def _first(output) -> torch.Tensor:
+def hidden_state_of(output) -> torch.Tensor:
     return output[0] if isinstance(output, tuple) else output
 
 
@@ -151,8 +151,8 @@ def residual_stream(model: GPT2LMHeadModel, ids) -> torch.Tensor:
     check_gpt2(model)
     ids = _as_ids(ids)
     states = []
-    pairs = [(model.transformer.drop, lambda m, i, o: states.append(_first(o)[0].clone()))]
-    pairs += [(b, lambda m, i, o: states.append(_first(o)[0].clone())) for b in model.transformer.h]
+    pairs = [(model.transformer.drop, lambda m, i, o: states.append(hidden_state_of(o)[0].clone()))]
+    pairs += [(b, lambda m, i, o: states.append(hidden_state_of(o)[0].clone())) for b in model.transformer.h]
     dev = next(model.parameters()).device
     with forward_hooks(pairs):
         model(input_ids=ids[None].to(dev))
@@ -187,6 +187,28 @@ def first_top1_layer(ranks) -> int:
     while point > 0 and ranks[point - 1] == 0:
         point -= 1
     return int(point)
+
+
+def first_confident_layer(probabilities, level: float = 0.5) -> int:
+    """The first read-out point from which p(answer) stays at or above ``level`` (-1 if it never does)."""
+    probabilities = np.asarray(probabilities, dtype=float)
+    if probabilities.ndim != 1 or probabilities.size == 0:
+        raise ValueError("Pass the 1-D array of probabilities that logit_lens returns.")
+    if not 0 < level <= 1:
+        raise ValueError(f"level is a probability in (0, 1], got {level}.")
+    above = probabilities >= level
+    if not above[-1]:
+        return -1
+    point = len(above) - 1
+    while point > 0 and above[point - 1]:
+        point -= 1
+    return int(point)
+
+
+def recall_stages(ranks, probabilities, level: float = 0.5) -> tuple[int, int]:
+    """Haviv et al.'s two stages of recall, read off one logit lens: the read-out point at which the
+    answer becomes (and stays) the top guess, and the one at which its probability reaches ``level``."""
+    return first_top1_layer(ranks), first_confident_layer(probabilities, level)
 
 
 # --------------------------------------------------------------------------------------------
@@ -260,7 +282,7 @@ def causal_trace(
 
     # clean run: remember every module output we may restore
     clean = {}
-    pairs = [(_module(model, kind, l), (lambda l: lambda m, i, o: clean.__setitem__(l, _first(o)[0].clone()))(l))
+    pairs = [(_module(model, kind, l), (lambda l: lambda m, i, o: clean.__setitem__(l, hidden_state_of(o)[0].clone()))(l))
              for l in range(L)]
     with forward_hooks(pairs):
         p_clean = float(model(input_ids=ids[None].to(dev)).logits[0, -1].float().softmax(-1)[answer])
@@ -293,9 +315,9 @@ def causal_trace(
 
         def restore(l):
             def hook(module, inputs, output):
-                h = _first(output).clone()
+                h = hidden_state_of(output).clone()
                 h[rows_at, position_of_row] = clean[l][position_of_row]
-                return _replace_first(output, h)
+                return with_hidden_state(output, h)
             return hook
 
         pairs = [(model.transformer.wte, corrupt(T * samples))] + [(_module(model, kind, l), restore(l)) for l in range(lo, hi)]
@@ -303,6 +325,17 @@ def causal_trace(
             probs = model(input_ids=batch).logits[:, -1].float().softmax(-1)[:, answer]
         restored[layer] = probs.view(T, samples).mean(1).cpu().numpy()
     return Trace(clean=p_clean, corrupted=p_corrupt, restored=restored, kind=kind)
+
+
+def mlp_sites(model: GPT2LMHeadModel, prompts, noise: float, samples: int = 10) -> tuple[int, int]:
+    """The two MLP sites of causal tracing: the layer whose MLP output at the last subject token, and the
+    layer whose MLP output at the last token, restores most of the answer's probability on average."""
+    if not prompts:
+        raise ValueError("give the prompts (facts the model knows) to trace.")
+    traces = [causal_trace(model, p.ids, p.subject, p.answer, noise, kind="mlp", samples=samples) for p in prompts]
+    subject = np.mean([t.indirect_effect[:, p.last_subject] for t, p in zip(traces, prompts)], axis=0)
+    last = np.mean([t.indirect_effect[:, len(p.ids) - 1] for t, p in zip(traces, prompts)], axis=0)
+    return int(np.argmax(subject)), int(np.argmax(last))
 
 
 def summarise_positions(effect: np.ndarray, subject: range, T: int) -> dict[str, np.ndarray]:

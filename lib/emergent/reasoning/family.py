@@ -101,8 +101,8 @@ def depths() -> list[int]:
 
 
 def default_recipe() -> Recipe:
-    """The family's recipe (warm-up, then cosine decay); three times the steps in the full profile."""
-    return Recipe(steps=choose(default=2000, full=6000), learning_rate=3e-3)
+    """The family's recipe (warm-up, then cosine decay); twice the steps in the full profile."""
+    return Recipe(steps=choose(default=2000, full=4000), learning_rate=3e-3)
 
 
 def reasoner_run(n_layer: int, n_embd: int, mixture: Mixture | None = None, recipe: Recipe | None = None,
