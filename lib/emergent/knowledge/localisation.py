@@ -75,14 +75,16 @@ def r_squared(design: np.ndarray, target: np.ndarray) -> float:
 
 
 def localisation_gain(tracing: np.ndarray, rewrite: np.ndarray) -> dict:
-    """Hase et al.'s comparison: R² of the rewrite score from the layer alone, and with the tracing effect added."""
+    """Hase et al.'s comparison: R² of the rewrite score from the layer alone (``score ~ layer``), and from the
+    layer, the tracing effect and their interaction (``score ~ layer * tracing``: a slope per layer)."""
     tracing, rewrite = np.asarray(tracing, dtype=float), np.asarray(rewrite, dtype=float)
     if tracing.shape != rewrite.shape or tracing.ndim != 2:
         raise ValueError(f"tracing and rewrite must both be (facts, layers), got {tracing.shape} and {rewrite.shape}.")
     facts, layers = tracing.shape
-    layer_dummies = np.kron(np.ones((facts, 1)), np.eye(layers)[:, 1:])  # one column per layer but the first
-    layer_only = r_squared(layer_dummies, rewrite.ravel())
-    with_tracing = r_squared(np.column_stack([layer_dummies, tracing.ravel()]), rewrite.ravel())
+    one_hot = np.kron(np.ones((facts, 1)), np.eye(layers))  # (facts * layers, layers), rows fact-major
+    layer_only = r_squared(one_hot[:, 1:], rewrite.ravel())  # one column per layer but the first
+    slopes = one_hot * tracing.ravel()[:, None]  # the tracing effect, with a slope of its own in each layer
+    with_tracing = r_squared(np.column_stack([one_hot[:, 1:], slopes]), rewrite.ravel())
     return {"layer": layer_only, "layer_and_tracing": with_tracing, "gain": with_tracing - layer_only}
 
 

@@ -54,12 +54,17 @@ def name_targets(ids: torch.Tensor) -> list[tuple[int, int, int]]:
 
 
 @torch.no_grad()
-def text_abilities(model, data: TextData, windows: int = 512) -> dict:
+def text_abilities(model, data: TextData, windows: int = 512, half: int | None = None) -> dict:
     """Bits per byte, bracket-closing accuracy and name-repeating exact match on held-out text.
 
-    Also returns how many brackets and names were scored (``brackets``, ``names``).
+    Also returns how many brackets and names were scored (``brackets``, ``names``). ``half`` (0 or 1)
+    scores only the even or the odd windows: two halves give a split-half estimate of how noisy each
+    measure is.
     """
+    if half not in (None, 0, 1):
+        raise ValueError(f"half must be None, 0 or 1, got {half!r}.")
     ids = held_out_windows(data, windows)
+    ids = ids if half is None else ids[half::2]
     dev = next(model.parameters()).device
     logits = model(input_ids=ids.to(dev)).logits.float().cpu()[:, :-1]  # (windows, block - 1, 256)
     following = ids[:, 1:]  # the byte each position predicts
@@ -87,3 +92,10 @@ def linear_fit(x, y) -> dict:
     slope, intercept = np.polyfit(x, y, 1)
     return {"slope": float(slope), "intercept": float(intercept), "r": float(np.corrcoef(x, y)[0, 1]),
             "residuals": y - (slope * x + intercept)}
+
+
+def reliability_ceiling(first_half, second_half) -> float:
+    """The largest |r| a measure can show with a noiseless partner: the square root of its split-half
+    reliability, stepped up to the full length by Spearman and Brown (0 if the halves disagree)."""
+    r = float(np.corrcoef(np.asarray(first_half, dtype=float), np.asarray(second_half, dtype=float))[0, 1])
+    return float(np.sqrt(max(0.0, 2 * r / (1 + r)))) if r > -1 else 0.0
