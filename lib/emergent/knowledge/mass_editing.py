@@ -36,8 +36,8 @@ from emergent.knowledge.knowledge_base import KnowledgeBase
 
 @dataclass(frozen=True)
 class MassEditConfig(Config):
-    """How a batch of edits is spread and solved. MEMIT and AlphaEdit each have one strength to set, as
-    the papers set theirs (MEMIT's λ = 15,000 for GPT-J): by :func:`calibrate` on edits of their own."""
+    """How a batch of edits is spread and solved. MEMIT and AlphaEdit each have one strength to set (the
+    MEMIT paper uses λ = 15,000 for GPT-J); :func:`calibrate` chooses it on a separate batch of edits."""
 
     preservation: float = 100.0  # MEMIT's λ: weight of the ordinary keys' second moment C (a mean) against the edits
     ridge: float = 0.1  # AlphaEdit's regulariser, relative to the mean squared norm of the projected keys
