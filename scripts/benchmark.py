@@ -12,7 +12,9 @@ units of it too: the budgets are stated in those units, which travel between mac
 Budgets, default profile (BUDGET_UNITS; on the book's 2-core machine): tests <= 2 min, the whole
 book <= 45 min, no chapter over 8 min. Each chapter runs from a clean kernel, as the book build runs it. Cold means empty
 caches: the tests get one of their own (they train the few book models they check into it), and
-the chapters another, so every row counts all the training it needs.
+the chapters another, which they fill in table-of-contents order as a first build does: a chapter
+that reuses an earlier chapter's models (the prediction chapter loads the scaling family) finds
+them trained, so each row counts the training that chapter adds.
 
 With ``--load`` the target is that every chapter takes at most about 2.5 times its time on a quiet
 machine: the chapters' kernels see the job when they start and make torch's idle threads sleep
@@ -134,13 +136,14 @@ def waiting_at_start(settle: float) -> str:
 
 
 def run_benchmark(args, reference: float, waiting: str) -> int:
-    """Time the tests and the chapters; print the table with each row in seconds and in reference units."""
+    """Time the tests and the chapters; print the table a row at a time, in seconds and in reference units."""
     if not args.warm:
         os.environ["EMERGENT_CACHE"] = tempfile.mkdtemp(prefix="emergent-benchmark-cache-")
-    rows, failed = [], False
+    print_header(args, reference, waiting)
+    results = []  # (seconds, ok) of every chapter, for the whole-book row
     if not args.no_tests:
         seconds, ok = time_tests(cold=not args.warm)
-        rows.append(("tests", seconds, BUDGET_UNITS["tests"], ok, None, None))
+        print_row("tests", seconds, reference, BUDGET_UNITS["tests"], ok)
     chapters = [path.resolve() for path in args.chapters] or chapters_in_order()
     for chapter in chapters:
         start = time.perf_counter()
@@ -150,28 +153,43 @@ def run_benchmark(args, reference: float, waiting: str) -> int:
         except Exception as error:  # report the failure in the table and go on
             print(f"{chapter.name}: FAILED ({type(error).__name__})", file=sys.stderr)
             ok = False
-        cells = cell_seconds(nbformat.read(executed_path(chapter), as_version=4))
-        rows.append((chapter.stem, time.perf_counter() - start, BUDGET_UNITS["chapter"], ok,
-                     max(cells, default=0.0), timeout_of(chapter, 600)))
-    book_seconds = sum(row[1] for row in rows if row[0] != "tests")
-    rows.append(("whole book (sum of chapters)", book_seconds, BUDGET_UNITS["book"],
-                 all(row[3] for row in rows), None, None))
+        seconds = time.perf_counter() - start
+        results.append((seconds, ok))
+        print_row(chapter.stem, seconds, reference, BUDGET_UNITS["chapter"], ok,
+                  longest_cell(chapter, since=time.time() - seconds), timeout_of(chapter, 600))
+    all_ok = all(ok for _, ok in results)
+    print_row("whole book (sum of chapters)", sum(seconds for seconds, _ in results), reference,
+              BUDGET_UNITS["book"], all_ok)
+    return 0 if all_ok else 1
 
+
+def longest_cell(chapter: Path, since: float) -> float | None:
+    """Seconds of the chapter's slowest cell in this run; None if it wrote no executed notebook."""
+    executed = executed_path(chapter)
+    if not executed.is_file() or executed.stat().st_mtime < since:  # none, or one from an earlier run
+        return None
+    return max(cell_seconds(nbformat.read(executed, as_version=4)), default=0.0)
+
+
+def print_header(args, reference: float, waiting: str) -> None:
     profile, device = profile_name(), device_description()
     cache = "warm cache" if args.warm else "cold cache"
     load = f", a {LOAD_THREADS}-thread job alongside" if args.load else ", nothing alongside"
     print(f"\nreference workload: {reference:.1f} s (alone); profile {profile}, {cache}{load}; {device}")
     print(f"idle threads at the chapters' start: {waiting}")
     print("\n| what | seconds | reference units | budget (units) | longest cell (s) | cell limit (s) | status |"
-          "\n|---|---:|---:|---:|---:|---:|---|")
-    for name, seconds, budget, ok, longest, limit in rows:
-        status = "FAILED" if not ok else ("ok" if seconds / reference <= budget else "over budget")
-        if ok and longest is not None and TIMEOUT_MARGIN * longest > limit:
-            status += f"; cell limit under {TIMEOUT_MARGIN}x the longest cell"
-        failed |= not ok
-        cells = ("-", "-") if longest is None else (f"{longest:.1f}", f"{limit}")
-        print(f"| {name} | {seconds:.1f} | {seconds / reference:.1f} | {budget} | {cells[0]} | {cells[1]} | {status} |")
-    return 1 if failed else 0
+          "\n|---|---:|---:|---:|---:|---:|---|", flush=True)
+
+
+def print_row(name: str, seconds: float, reference: float, budget: float, ok: bool,
+              longest: float | None = None, limit: float | None = None) -> None:
+    """One row as soon as it is measured, so an interrupted run still leaves its table so far."""
+    status = "FAILED" if not ok else ("ok" if seconds / reference <= budget else "over budget")
+    if ok and longest is not None and TIMEOUT_MARGIN * longest > limit:
+        status += f"; cell limit under {TIMEOUT_MARGIN}x the longest cell"
+    cells = (f"{longest:.1f}" if longest is not None else "-", f"{limit}" if limit is not None else "-")
+    print(f"| {name} | {seconds:.1f} | {seconds / reference:.1f} | {budget} | {cells[0]} | {cells[1]} | {status} |",
+          flush=True)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
-"""Shared test set-up: a private model cache and results folder for every test session, and the
+"""Shared test set-up: a private model cache and results folder for every test run, and the
 book's own cache for the few tests that check a phenomenon on the very models the book trains.
 
-Those tests (the induction pair, the default grokking run, the scaling family) train exactly the
-configurations a chapter trains, into the book's cache (``$EMERGENT_CACHE``, else
-``_build/model-cache``): ``make test`` followed by ``make book`` trains each of them once, not twice.
+Those tests (the induction pair, the default grokking run, the scaling family, a member of the
+reasoning family) train exactly the configurations a chapter trains, into the book's cache
+(``$EMERGENT_CACHE``, else ``_build/model-cache``): ``make test`` followed by ``make book`` trains
+each of them once, not twice.
 The cache key holds the training code, so a model found there was trained by the code under test.
 """
 

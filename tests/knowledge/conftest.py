@@ -1,4 +1,4 @@
-"""A small world and a tiny model that has learned it, shared by the knowledge tests (trained once per session)."""
+"""A small world and a tiny model that has learned it, shared by the knowledge tests (trained once per test run)."""
 
 import pytest
 

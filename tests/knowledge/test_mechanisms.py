@@ -128,12 +128,17 @@ def test_bits_per_fact_count_what_a_model_has_learned(trained):
     assert bits.mean() > 0.5 * capacity.world_bits(kb) / len(bits)  # a trained model knows most of its world
     assert capacity.bits_learned([0.125, 1.0], [8, 8]) == pytest.approx(3.0)
     assert capacity.steps_for_exposures(kb, 100, 64) == int(np.ceil(100 * 48 / 64))
+    table = capacity.bits_by_relation(bits, kb)  # rows are relations: each matches that relation alone
+    for row, relation in zip(table, kb.relations):
+        np.testing.assert_allclose(row, capacity.fact_bits(model, kb, [relation]), atol=1e-4)
+    with pytest.raises(ValueError, match="one value per fact"):
+        capacity.bits_by_relation(bits[:-1], kb)
 
 
 # --- attribution ---------------------------------------------------------------------------------
 
 @pytest.mark.slow
-def test_tracin_ranks_a_planted_sentence_first():
+def test_tracin_ranks_a_planted_sentence_among_the_top_five():
     seed_everything(0)
     kb = make_knowledge_base(WorldConfig(n_entities=16, n_first=5, n_last=5, relations=("city", "job")))
     fact = (3, "city")
@@ -147,3 +152,22 @@ def test_tracin_ranks_a_planted_sentence_first():
     # outrank it), so the planted sentence is asked to be among the first few of hundreds, not the first.
     assert int((scores > scores[-1]).sum()) < 5, np.sort(scores)[-6:]
     assert scores[-1] > np.quantile(scores, 0.98)
+
+
+def test_precision_counts_the_facts_own_sentences_among_the_top_scores():
+    kb = make_knowledge_base(WorldConfig(n_entities=6, n_first=3, n_last=3, relations=("city", "job")))
+    prompts = kb.prompts(held_out=False)
+    own = np.array([(p.entity, p.relation) == (2, "job") for p in prompts])
+    scores = own.astype(float)  # a perfect attribution ranks exactly the fact's own sentences first
+    assert attribution.precision_at_own(scores, prompts, (2, "job")) == 1.0
+    assert attribution.precision_at_own(-scores, prompts, (2, "job")) == 0.0
+    with pytest.raises(ValueError, match="no training sentence"):
+        attribution.precision_at_own(scores, prompts, (99, "job"))
+
+
+def test_the_probe_split_keeps_each_person_on_one_side():
+    kb = make_knowledge_base(WorldConfig(n_entities=20, n_first=5, n_last=5, relations=("city", "job")))
+    prompts = kb.prompts(held_out=False)
+    test = neurons.split_by_entity(prompts, test_share=0.3, seed=1)
+    tested = {p.entity for p, t in zip(prompts, test) if t}
+    assert len(tested) == 6 and not tested & {p.entity for p, t in zip(prompts, test) if not t}

@@ -1,1 +1,1 @@
-"""Chapter 4, Compression is intelligence: arithmetic coding, a language-model compressor, the sources."""
+"""The chapter "Compression is intelligence": arithmetic coding, a language-model compressor, the sources."""

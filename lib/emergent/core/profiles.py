@@ -13,6 +13,8 @@ from pathlib import Path
 
 import torch
 
+from emergent.core import threads
+
 PROFILES = ("default", "full")
 PROFILE_VARIABLE = "EMERGENT_PROFILE"
 
@@ -46,7 +48,8 @@ def device_description() -> str:
     dev = device()
     if dev.type == "cuda":
         return f"cuda ({torch.cuda.get_device_name(dev)})"
-    return f"cpu ({os.cpu_count()} cores, {torch.get_num_threads()} torch threads)"
+    waiting = threads.WAIT_POLICY_NOTE  # how idle threads wait, which sets the speed on a busy machine
+    return f"cpu ({os.cpu_count()} cores, {torch.get_num_threads()} torch threads{'; ' + waiting if waiting else ''})"
 
 
 def project_dir() -> Path | None:

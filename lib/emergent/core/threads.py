@@ -9,7 +9,8 @@ threads sleep at once. It changes no result, bit for bit, only the time; on a qu
 costs about half as much time again, so it is chosen only when the cores are taken.
 
 OpenMP reads the variable once, when torch is loaded. So the choice is made when ``emergent`` is
-imported, before torch: import ``emergent`` first, or set ``OMP_WAIT_POLICY`` yourself.
+imported, before torch, by watching the cores for a quarter of a second: import ``emergent`` first,
+or set ``OMP_WAIT_POLICY`` yourself (which also skips the watching).
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def choose_wait_policy(busy: float | None, threads: int, cores: int) -> str | No
     return "PASSIVE" if free < threads - MARGIN_CORES else None
 
 
-# What was decided when the package was imported, in words, for the chapters' machine line.
+# What was decided when the package was imported, in words; the chapters' device line shows it.
 WAIT_POLICY_NOTE = ""
 
 

@@ -1,1 +1,1 @@
-"""Chapter 1, What is emergence?: the published thresholds, the shapes of scaling, induction heads."""
+"""The chapter "What is emergence?": the published thresholds, the shapes of scaling, induction heads."""

@@ -1,1 +1,1 @@
-"""Chapter 6, Grokking: modular addition, the Fourier analysis, Nanda's transformer, the mixture test."""
+"""The grokking chapter: modular addition, the Fourier analysis, Nanda's transformer, the mixture test."""

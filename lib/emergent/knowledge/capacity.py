@@ -45,10 +45,13 @@ def bits_learned(probabilities, answers) -> float:
 
 
 @torch.no_grad()
-def fact_bits(model, kb: KnowledgeBase) -> np.ndarray:
+def fact_bits(model, kb: KnowledgeBase, relations: list[str] | None = None) -> np.ndarray:
     """Bits learned per fact: ``max(0, log2 V + mean over training templates of log2 p(answer))``, the
-    mean of log-probabilities being the fact's geometric-mean probability (see :func:`bits_learned`)."""
-    prompts = kb.prompts(held_out=False)
+    mean of log-probabilities being the fact's geometric-mean probability (see :func:`bits_learned`).
+
+    The facts come grouped by relation (in the order of ``relations``, all of the world's by default),
+    people in order within each relation: :func:`bits_by_relation` splits them."""
+    prompts = kb.prompts(held_out=False, relations=relations)
     logits = answer_logits(model, prompts, kb.pad_id)
     log2_p = (logits.log_softmax(-1)[torch.arange(len(prompts)), torch.tensor([p.answer for p in prompts])]
               / math.log(2)).numpy()
@@ -57,6 +60,15 @@ def fact_bits(model, kb: KnowledgeBase) -> np.ndarray:
         per_fact.setdefault((prompt.entity, prompt.relation), []).append(float(value))
     return np.array([bits_learned([2.0 ** np.mean(values)], [len(kb.answers(relation))])
                      for (_, relation), values in per_fact.items()])
+
+
+def bits_by_relation(bits: np.ndarray, kb: KnowledgeBase) -> np.ndarray:
+    """:func:`fact_bits` of the whole world as a (relation, person) table, relations in ``kb.relations`` order."""
+    bits = np.asarray(bits)
+    if bits.shape != (len(kb.relations) * kb.n_entities,):
+        raise ValueError(f"expected one value per fact of this world ({len(kb.relations)} relations x "
+                         f"{kb.n_entities} people), got an array of shape {bits.shape}: pass fact_bits(model, kb).")
+    return bits.reshape(len(kb.relations), kb.n_entities)
 
 
 def world_bits(kb: KnowledgeBase) -> float:
@@ -69,6 +81,8 @@ def capacity_run(world: WorldConfig, width: int, layers: int, exposures: int, ba
     """``(kb, model, history)``: a one-fact-per-sentence model of the given size, trained on ``world`` for
     about ``exposures`` sightings of each fact (cached like the chapter's other fact models)."""
     heads = max(1, min(4, width // 8))
+    while width % heads:  # GPT-2 splits the width evenly between its heads
+        heads -= 1
     steps = steps_for_exposures(make_knowledge_base(world), exposures, batch_size)
     recipe = FactRecipe(n_layer=layers, n_embd=width, n_head=heads, steps=steps, batch_size=batch_size,
                         learning_rate=learning_rate, seed=seed, design="facts")

@@ -196,7 +196,10 @@ def calibrate(model, kb: KnowledgeBase, layers, position: str, edits, method: st
               progress: bool = True) -> tuple[float, dict]:
     """The strength (MEMIT's λ or AlphaEdit's ridge) among ``candidates`` with the best score S on
     ``edits``, a batch kept apart from the edits that are evaluated; returns it and every candidate's S."""
-    field = {"memit": "preservation", "alphaedit": "ridge"}[method]
+    fields = {"memit": "preservation", "alphaedit": "ridge"}
+    if method not in fields:
+        raise ValueError(f"calibrate tunes 'memit' or 'alphaedit'; got method={method!r}.")
+    field = fields[method]
     scores = {}
     base = MassEditor(model, kb, layers, position=position, text=text)
     targets = base.targets(edits, progress=False)  # the same for every strength

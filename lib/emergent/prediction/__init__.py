@@ -1,2 +1,2 @@
-"""Chapter 7, Can emergence be predicted? Forecasts of a larger model's exact match made from smaller
+"""The chapter "Can emergence be predicted?": forecasts of a larger model's exact match made from smaller
 ones and sealed before it is trained; compression against ability; memorisation with scale."""

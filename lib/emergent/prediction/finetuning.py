@@ -30,7 +30,7 @@ class FineTuning(Config):
     """Further training on the longest problems only. Every field goes into the cache key."""
 
     steps: int = 100  # the amount of task data is steps x batch_size problems
-    batch_size: int = 64  # as in pre-training
+    batch_size: int = 64  # the default profile's pre-training batch
     learning_rate: float = 1e-3  # a third of pre-training's peak: the model is already trained
     seed: int = 1  # a stream of problems other than pre-training's
 

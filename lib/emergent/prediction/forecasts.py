@@ -170,6 +170,12 @@ def loss_threshold(members: list[Member], target: int, digits: int, bootstrap: i
 # (c) --------------------------------------------------------------------------------------------
 
 
+def _check_reference(reference: float) -> None:
+    if not reference > 0:
+        raise ValueError(f"reference is the number of fine-tuning problems the law counts in (D / reference); "
+                         f"it must be positive, got {reference!r}.")
+
+
 def emergence_law(log_size, finetuning_examples, onset: float, shift: float, slope: float, reference: float):
     """Exact match after fine-tuning on ``finetuning_examples`` problems, against ``log10`` size.
 
@@ -177,6 +183,7 @@ def emergence_law(log_size, finetuning_examples, onset: float, shift: float, slo
     it starts at ``onset``, and each tenfold more data (beyond ``reference``) moves it ``shift``
     decades of size to the left.
     """
+    _check_reference(reference)
     moved = shift * np.log10(1 + np.asarray(finetuning_examples, dtype=float) / reference)
     return np.clip(slope * (np.asarray(log_size, dtype=float) - onset + moved), 0.0, 1.0)
 
@@ -186,6 +193,7 @@ def fit_emergence_law(log_size, finetuning_examples, exact, reference: float) ->
     x, d, y = (np.asarray(v, dtype=float) for v in (log_size, finetuning_examples, exact))
     if not (x.shape == d.shape == y.shape) or x.ndim != 1 or len(x) < 4:
         raise ValueError("fit_emergence_law needs at least 4 points, as 1-D arrays of equal length.")
+    _check_reference(reference)
     onsets = np.linspace(x.min() - 1.0, x.max() + 2.0, 90)
     shifts = np.linspace(0.0, 3.0, 31)
     slopes = np.geomspace(0.3, 30, 20)

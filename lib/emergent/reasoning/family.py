@@ -19,7 +19,6 @@ from emergent.core.cache import load_or_train
 from emergent.core.config import Config, check_positive_int
 from emergent.core.models import TinyGPT2, count_parameters
 from emergent.core.profiles import choose
-from emergent.core.progress import progress_bar
 from emergent.reasoning import tasks
 from emergent.reasoning.tasks import FORMATS, PAD, ALPHABET, composition_answer, composition_prompt, encode, \
     parse_answer, random_composition
@@ -118,18 +117,6 @@ def reasoner_run(n_layer: int, n_embd: int, mixture: Mixture | None = None, reci
     return model, history
 
 
-def size_family(progress: bool = True) -> list[tuple[int, torch.nn.Module]]:
-    """``(non-embedding parameters, model)`` for the two-layer members, smallest first."""
-    return [(h.extras["parameters"], m) for m, h in
-            (reasoner_run(2, width, progress=progress) for width in progress_bar(widths(), desc="size family", disable=not progress))]
-
-
-def depth_family(progress: bool = True) -> list[tuple[int, torch.nn.Module]]:
-    """``(layers, model)`` for the members of width :data:`DEPTH_WIDTH`, shallowest first."""
-    return [(layers, reasoner_run(layers, DEPTH_WIDTH, progress=progress)[0])
-            for layers in progress_bar(depths(), desc="depth family", disable=not progress)]
-
-
 # --- reading what the models write ----------------------------------------------------------------
 
 
@@ -150,6 +137,8 @@ def greedy(model, prompts: list[str], new_tokens: int) -> list[str]:
 
 def composition_problems(length: int, count: int, seed: int = 2024) -> list:
     """``count`` fixed test problems of ``length`` steps (the same for every model and format)."""
+    if count < 1:
+        raise ValueError(f"count is the number of test problems to draw; it must be at least 1, got {count}.")
     rng = np.random.default_rng([seed, length])
     return [random_composition(rng, length) for _ in range(count)]
 

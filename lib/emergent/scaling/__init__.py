@@ -1,4 +1,4 @@
-"""Chapter 2, Scaling laws: the addition task, the model family, power-law fits and the IsoFLOP sweep.
+"""The scaling-laws chapter: the addition task, the model family, power-law fits and the IsoFLOP sweep.
 
-The family is shared: the metric-mirage chapter scores the same cached models.
+The family is shared: the metric-mirage and prediction chapters score the same cached models.
 """
