@@ -2,6 +2,9 @@
 #
 #   make book      create .venv, install the pinned requirements, execute every chapter, render _build/html
 #   make test      create .venv if needed and run the test suite
+#   make test-fast the tests that train no model (under a minute)
+#   make chapter CH=grokking   execute one chapter (its ledger too); CH is a slug or a file name
+#   make lint      ruff check and ruff format --check over the library, tests, scripts and chapters
 #   make student   the student edition: the same site and notebooks with every solution left out
 #   make site-check  open the built site in headless Chromium and check every page (see scripts/check_site.py)
 #   make colab-check run every chapter notebook as Colab would, in a fresh environment (scripts/check_colab.py)
@@ -16,7 +19,7 @@ INSTALLED := $(VENV)/.installed
 TORCH_INDEX ?=
 PIP_EXTRA := $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX),)
 
-.PHONY: book student test benchmark site-check colab-check clean
+.PHONY: book student test test-fast chapter lint benchmark site-check colab-check clean
 
 $(INSTALLED): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +49,20 @@ student: $(INSTALLED)
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
+
+test-fast: $(INSTALLED)
+	$(BIN)/python -m pytest -m "not slow" -q
+
+# One chapter from a clean kernel, as the build runs it: `make chapter CH=grokking` (or CH=08_grokking).
+chapter: $(INSTALLED)
+	@test -n "$(CH)" || { echo "name a chapter: make chapter CH=grokking"; exit 2; }
+	$(BIN)/python scripts/run_chapter.py $(CH)
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check lib tests scripts book/_ext
+	$(BIN)/ruff format --check lib tests scripts book/_ext
+	$(BIN)/python scripts/lint_chapters.py
+	$(BIN)/python scripts/page_stats.py --check
 
 benchmark: $(INSTALLED)
 	$(BIN)/python scripts/benchmark.py

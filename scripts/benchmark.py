@@ -2,7 +2,7 @@
 
     python scripts/benchmark.py                 # cold: an empty model cache, so every model trains
     python scripts/benchmark.py --warm          # reuse the cache in _build/model-cache
-    python scripts/benchmark.py --no-tests book/06_grokking.md
+    python scripts/benchmark.py --no-tests book/08_grokking.md
     python scripts/benchmark.py --load          # the same, with a 2-thread CPU-bound job alongside
 
 Machines of the same kind differ by up to 3x, so every run also times a fixed reference workload
@@ -60,14 +60,18 @@ def reference_seconds(steps: int = 300) -> float:
     from emergent.core.models import TinyGPT2, tiny_gpt2
     from emergent.core.training import train_language_model
 
-    model = tiny_gpt2(TinyGPT2(vocab_size=16, n_positions=32, n_layer=2, n_head=4, n_embd=64), seed=0)
+    model = tiny_gpt2(
+        TinyGPT2(vocab_size=16, n_positions=32, n_layer=2, n_head=4, n_embd=64), seed=0
+    )
 
     def batch(step: int):
         tokens = torch.randint(0, 16, (32, 32), generator=torch.Generator().manual_seed(step))
         return tokens, tokens
 
     start = time.perf_counter()
-    train_language_model(model, batch, steps=steps, learning_rate=1e-3, warmup_steps=10, progress=False)
+    train_language_model(
+        model, batch, steps=steps, learning_rate=1e-3, warmup_steps=10, progress=False
+    )
     return time.perf_counter() - start
 
 
@@ -91,8 +95,12 @@ def chapters_in_order() -> list[Path]:
     import yaml
 
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [page["file"] for part in toc.get("parts", []) for chapter in part.get("chapters", [])
-             for page in [chapter, *chapter.get("sections", [])]]  # a chapter's own sections follow it
+    files = [
+        page["file"]
+        for part in toc.get("parts", [])
+        for chapter in part.get("chapters", [])
+        for page in [chapter, *chapter.get("sections", [])]
+    ]  # a chapter's own sections follow it
     pages = [ROOT / f"{name}.md" for name in files]
     return [page for page in pages if "```{code-cell}" in page.read_text()]
 
@@ -102,16 +110,26 @@ def time_tests(cold: bool) -> tuple[float, bool]:
     if cold:
         env["EMERGENT_CACHE"] = tempfile.mkdtemp(prefix="emergent-benchmark-test-cache-")
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=ROOT, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=ROOT, env=env
+    )
     return time.perf_counter() - start, result.returncode == 0
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("chapters", nargs="*", type=Path, help="chapters to time (default: all, in order)")
-    parser.add_argument("--warm", action="store_true", help="keep the model cache instead of starting empty")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "chapters", nargs="*", type=Path, help="chapters to time (default: all, in order)"
+    )
+    parser.add_argument(
+        "--warm", action="store_true", help="keep the model cache instead of starting empty"
+    )
     parser.add_argument("--no-tests", action="store_true", help="do not time the test suite")
-    parser.add_argument("--load", action="store_true", help=f"run a {LOAD_THREADS}-thread CPU-bound job alongside")
+    parser.add_argument(
+        "--load", action="store_true", help=f"run a {LOAD_THREADS}-thread CPU-bound job alongside"
+    )
     args = parser.parse_args()
     set_threads()  # as each chapter will, so the table reports the threads the chapters used
     reference = reference_seconds()  # alone on the machine, before any load starts
@@ -156,18 +174,34 @@ def run_benchmark(args, reference: float, waiting: str) -> int:
             ok = False
         seconds = time.perf_counter() - start
         results.append((seconds, ok))
-        print_row(chapter.stem, seconds, reference, BUDGET_UNITS["chapter"], ok,
-                  longest_cell(chapter, since=time.time() - seconds), timeout_of(chapter, 600))
-    all_ok = tests_ok and all(ok for _, ok in results)  # a failing test suite fails the run, as before
-    print_row("whole book (sum of chapters)", sum(seconds for seconds, _ in results), reference,
-              BUDGET_UNITS["book"], all_ok)
+        print_row(
+            chapter.stem,
+            seconds,
+            reference,
+            BUDGET_UNITS["chapter"],
+            ok,
+            longest_cell(chapter, since=time.time() - seconds),
+            timeout_of(chapter, 600),
+        )
+    all_ok = tests_ok and all(
+        ok for _, ok in results
+    )  # a failing test suite fails the run, as before
+    print_row(
+        "whole book (sum of chapters)",
+        sum(seconds for seconds, _ in results),
+        reference,
+        BUDGET_UNITS["book"],
+        all_ok,
+    )
     return 0 if all_ok else 1
 
 
 def longest_cell(chapter: Path, since: float) -> float | None:
     """Seconds of the chapter's slowest cell in this run; None if it wrote no executed notebook."""
     executed = executed_path(chapter)
-    if not executed.is_file() or executed.stat().st_mtime < since:  # none, or one from an earlier run
+    if (
+        not executed.is_file() or executed.stat().st_mtime < since
+    ):  # none, or one from an earlier run
         return None
     return max(cell_seconds(nbformat.read(executed, as_version=4)), default=0.0)
 
@@ -176,21 +210,38 @@ def print_header(args, reference: float, waiting: str) -> None:
     profile, device = profile_name(), device_description()
     cache = "warm cache" if args.warm else "cold cache"
     load = f", a {LOAD_THREADS}-thread job alongside" if args.load else ", nothing alongside"
-    print(f"\nreference workload: {reference:.1f} s (alone); profile {profile}, {cache}{load}; {device}")
+    print(
+        f"\nreference workload: {reference:.1f} s (alone); profile {profile}, {cache}{load}; {device}"
+    )
     print(f"idle threads at the chapters' start: {waiting}")
-    print("\n| what | seconds | reference units | budget (units) | longest cell (s) | cell limit (s) | status |"
-          "\n|---|---:|---:|---:|---:|---:|---|", flush=True)
+    print(
+        "\n| what | seconds | reference units | budget (units) | longest cell (s) | cell limit (s) | status |"
+        "\n|---|---:|---:|---:|---:|---:|---|",
+        flush=True,
+    )
 
 
-def print_row(name: str, seconds: float, reference: float, budget: float, ok: bool,
-              longest: float | None = None, limit: float | None = None) -> None:
+def print_row(
+    name: str,
+    seconds: float,
+    reference: float,
+    budget: float,
+    ok: bool,
+    longest: float | None = None,
+    limit: float | None = None,
+) -> None:
     """One row as soon as it is measured, so an interrupted run still leaves its table so far."""
     status = "FAILED" if not ok else ("ok" if seconds / reference <= budget else "over budget")
     if ok and longest is not None and TIMEOUT_MARGIN * longest > limit:
         status += f"; cell limit under {TIMEOUT_MARGIN}x the longest cell"
-    cells = (f"{longest:.1f}" if longest is not None else "-", f"{limit}" if limit is not None else "-")
-    print(f"| {name} | {seconds:.1f} | {seconds / reference:.1f} | {budget} | {cells[0]} | {cells[1]} | {status} |",
-          flush=True)
+    cells = (
+        f"{longest:.1f}" if longest is not None else "-",
+        f"{limit}" if limit is not None else "-",
+    )
+    print(
+        f"| {name} | {seconds:.1f} | {seconds / reference:.1f} | {budget} | {cells[0]} | {cells[1]} | {status} |",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

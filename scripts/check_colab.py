@@ -29,7 +29,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +39,7 @@ VENV = WORK / "venv"
 # library's ranges (pyproject.toml). torch stays at the pinned CPU build: the registry's default
 # torch wheel is a multi-GB CUDA build. The first cell must leave every one of these as it found it.
 OTHER_VERSIONS = ["numpy==2.3.5", "transformers==5.0.0", "scipy==1.15.3", "matplotlib==3.10.7"]
-OTHER_NOTEBOOKS = ["00_model_zoo.ipynb", "03_mirage.ipynb"]  # GPT-2 saved, loaded, scored, patched
+OTHER_NOTEBOOKS = ["00_model_zoo.ipynb", "04_mirage.ipynb"]  # GPT-2 saved, loaded, scored, patched
 HEAVY = ("torch", "numpy", "transformers", "scipy", "matplotlib", "ipywidgets")
 
 
@@ -51,7 +50,18 @@ def run(*command, **kwargs):
 def build_wheel() -> Path:
     dist = WORK / "dist"
     shutil.rmtree(dist, ignore_errors=True)
-    run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", dist, ROOT)
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--quiet",
+        "--no-deps",
+        "--no-build-isolation",
+        "-w",
+        dist,
+        ROOT,
+    )
     return next(dist.glob("*.whl"))
 
 
@@ -63,7 +73,15 @@ def fresh_environment(venv: Path = VENV, other_versions: tuple = ()) -> Path:
     if not (marker.is_file() and marker.read_text() == wanted):
         shutil.rmtree(venv, ignore_errors=True)
         run(sys.executable, "-m", "venv", venv)
-        run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", "-r", ROOT / "requirements.txt")
+        run(
+            venv / "bin" / "python",
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "-r",
+            ROOT / "requirements.txt",
+        )
         if other_versions:
             run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", *other_versions)
         marker.write_text(wanted)
@@ -72,7 +90,9 @@ def fresh_environment(venv: Path = VENV, other_versions: tuple = ()) -> Path:
 
 def heavy_versions(python: Path) -> dict:
     """The versions of the heavy packages in an environment, as ``pip`` reports them."""
-    listed = subprocess.run([str(python), "-m", "pip", "list", "--format=freeze"], capture_output=True, text=True).stdout
+    listed = subprocess.run(
+        [str(python), "-m", "pip", "list", "--format=freeze"], capture_output=True, text=True
+    ).stdout
     versions = dict(line.split("==", 1) for line in listed.splitlines() if "==" in line)
     return {name: versions.get(name) for name in HEAVY}
 
@@ -82,40 +102,64 @@ def run_notebooks(python: Path, notebooks: list[Path], env: dict, timeout: int) 
     failures = 0
     for notebook in notebooks:
         run(python, "-m", "pip", "uninstall", "--quiet", "--yes", "emergent-book")
-        missing = subprocess.run([python, "-c", "import emergent"], capture_output=True).returncode != 0
+        missing = (
+            subprocess.run([python, "-c", "import emergent"], capture_output=True).returncode != 0
+        )
         before = heavy_versions(python)
-        result = subprocess.run([python, __file__, "--execute", notebook, "--timeout", str(timeout)], env=env)
-        changed = {name: (before[name], now) for name, now in heavy_versions(python).items() if now != before[name]}
+        result = subprocess.run(
+            [python, __file__, "--execute", notebook, "--timeout", str(timeout)], env=env
+        )
+        changed = {
+            name: (before[name], now)
+            for name, now in heavy_versions(python).items()
+            if now != before[name]
+        }
         ok = missing and result.returncode == 0 and not changed
         failures += not ok
         if not missing:
-            print(f"{notebook.name}: the library was importable before the first cell ran", file=sys.stderr)
+            print(
+                f"{notebook.name}: the library was importable before the first cell ran",
+                file=sys.stderr,
+            )
         if changed:
-            print(f"{notebook.name}: the first cell changed pre-installed packages: {changed}", file=sys.stderr)
+            print(
+                f"{notebook.name}: the first cell changed pre-installed packages: {changed}",
+                file=sys.stderr,
+            )
         print(f"{'ok  ' if ok else 'FAIL'} {notebook.name}")
     return failures
 
 
 def execute(notebook: Path, timeout: int) -> float:
     """Run inside the fresh environment: execute one notebook in its own empty folder."""
-    import nbformat
-    from nbclient import NotebookClient
+    import importlib.util
 
+    import nbformat
+
+    # The library is not installed here (the notebook's first cell installs it), so its one
+    # notebook runner is loaded from its file; it imports nothing else from the library.
+    spec = importlib.util.spec_from_file_location(
+        "notebooks", ROOT / "lib/emergent/core/notebooks.py"
+    )
+    notebooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(notebooks)
     folder = Path(tempfile.mkdtemp(prefix="colab-"))
     copy = folder / notebook.name
     shutil.copy(notebook, copy)
     book = nbformat.read(copy, as_version=4)
-    start = time.perf_counter()
-    NotebookClient(book, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(folder)}}).execute()
-    nbformat.write(book, copy)
-    return time.perf_counter() - start
+    return notebooks.execute_notebook(book, folder, timeout, write_to=copy)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cold", action="store_true", help="an empty model cache: retrain everything")
-    parser.add_argument("--execute", type=Path, help=argparse.SUPPRESS)  # the inner step, in the fresh venv
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--cold", action="store_true", help="an empty model cache: retrain everything"
+    )
+    parser.add_argument(
+        "--execute", type=Path, help=argparse.SUPPRESS
+    )  # the inner step, in the fresh venv
     parser.add_argument("--timeout", type=int, default=900, help="seconds per cell")
     args = parser.parse_args()
     if args.execute:
@@ -134,12 +178,18 @@ def main() -> int:
     else:
         env.setdefault("EMERGENT_CACHE", str(ROOT / "_build" / "model-cache"))
     failures = run_notebooks(fresh_environment(), notebooks, env, args.timeout)
-    print(f"Colab check: {len(notebooks) - failures} of {len(notebooks)} notebooks ran top to bottom.")
+    print(
+        f"Colab check: {len(notebooks) - failures} of {len(notebooks)} notebooks ran top to bottom."
+    )
     other = [n for n in notebooks if n.name in OTHER_NOTEBOOKS]
     python = fresh_environment(WORK / "venv-other-versions", tuple(OTHER_VERSIONS))
-    print(f"A Colab with other versions: {', '.join(f'{k} {v}' for k, v in heavy_versions(python).items())}")
+    print(
+        f"A Colab with other versions: {', '.join(f'{k} {v}' for k, v in heavy_versions(python).items())}"
+    )
     other_failures = run_notebooks(python, other, env, args.timeout)
-    print(f"Colab check, other versions: {len(other) - other_failures} of {len(other)} notebooks ran top to bottom.")
+    print(
+        f"Colab check, other versions: {len(other) - other_failures} of {len(other)} notebooks ran top to bottom."
+    )
     return 1 if failures or other_failures else 0
 
 

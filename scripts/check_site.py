@@ -31,16 +31,28 @@ SITE = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
 
 # Chromium as root, offline: no sandbox, and no calls home that a closed network would refuse.
-CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--no-first-run", "--window-size=1280,2000"]
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1280,2000",
+]
 
 
 def pages() -> list[tuple[str, bool]]:
     """``(page, is_chapter)`` for the root page and every page in the table of contents."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]] + [page["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])
-                             for page in [c, *c.get("sections", [])]]  # a chapter's own sections follow it
+    files = [toc["root"]] + [
+        page["file"]
+        for part in toc.get("parts", [])
+        for c in part.get("chapters", [])
+        for page in [c, *c.get("sections", [])]
+    ]  # a chapter's own sections follow it
     return [(name, re.fullmatch(r"book/\d\d_\w+", name) is not None) for name in files]
 
 
@@ -158,7 +170,11 @@ def broken_internal_links(site: Path = SITE) -> list[str]:
                 file = file / "index.html"
             if not file.exists():
                 broken.append(f"{path.relative_to(site.resolve())}: {href} (no such file)")
-            elif target.fragment and file in pages and unquote(target.fragment) not in pages[file].ids:
+            elif (
+                target.fragment
+                and file in pages
+                and unquote(target.fragment) not in pages[file].ids
+            ):
                 broken.append(f"{path.relative_to(site.resolve())}: {href} (no such anchor)")
     return broken
 
@@ -178,13 +194,18 @@ def main() -> int:
         for name, is_chapter in pages():
             problems = check_page(driver, base, name, is_chapter)
             failures += bool(problems)
-            print(f"{'FAIL' if problems else 'ok  '} {name}" + "".join(f"\n     - {p}" for p in problems))
+            print(
+                f"{'FAIL' if problems else 'ok  '} {name}"
+                + "".join(f"\n     - {p}" for p in problems)
+            )
     finally:
         driver.quit()
         server.shutdown()
     size = sum(path.stat().st_size for path in SITE.rglob("*") if path.is_file())
-    print(f"{len(pages()) - failures} passed, {failures} failed; site size {size / 2**20:.1f} MiB; "
-          f"screenshots in {SHOTS.relative_to(ROOT)}/")
+    print(
+        f"{len(pages()) - failures} passed, {failures} failed; site size {size / 2**20:.1f} MiB; "
+        f"screenshots in {SHOTS.relative_to(ROOT)}/"
+    )
     return 1 if failures or broken else 0
 
 

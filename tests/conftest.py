@@ -35,7 +35,10 @@ def _private_folders(tmp_path_factory, monkeypatch):
 @contextmanager
 def _book_models():
     """Inside: the book's cache and the book's default profile and thread count, as a chapter has them."""
-    saved = {name: os.environ.get(name) for name in ("EMERGENT_CACHE", "EMERGENT_THREADS", "EMERGENT_PROFILE")}
+    saved = {
+        name: os.environ.get(name)
+        for name in ("EMERGENT_CACHE", "EMERGENT_THREADS", "EMERGENT_PROFILE")
+    }
     os.environ["EMERGENT_CACHE"] = str(BOOK_CACHE)
     os.environ.pop("EMERGENT_PROFILE", None)
     if BOOK_THREADS is None:

@@ -9,15 +9,26 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 
-from notebook_links import chapter_notebook, colab_link, install_source, without_solutions  # noqa: E402
+from notebook_links import (  # noqa: E402
+    chapter_notebook,
+    colab_link,
+    fill_glue,
+    glued_values,
+    install_source,
+    without_solutions,
+)
 
-from emergent.core.ledger import CHAPTERS  # noqa: E402
+from emergent.core.contents import chapters  # noqa: E402
 
 
 def toc_files():
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return [toc["root"]] + [page["file"] for part in toc["parts"] for c in part["chapters"]
-                            for page in [c, *c.get("sections", [])]]
+    return [toc["root"]] + [
+        page["file"]
+        for part in toc["parts"]
+        for c in part["chapters"]
+        for page in [c, *c.get("sections", [])]
+    ]
 
 
 def test_every_page_in_the_toc_exists_and_every_chapter_is_listed():
@@ -31,8 +42,10 @@ def test_every_page_in_the_toc_exists_and_every_chapter_is_listed():
 def test_chapter_files_carry_their_slug_and_set_a_timeout():
     for chapter in (ROOT / "book").glob("[0-9][0-9]_*.md"):
         slug = chapter.stem[3:]
-        assert slug in CHAPTERS or slug == "model_zoo", f"{chapter.name}: unknown slug {slug!r}"
-        assert "execution_timeout:" in chapter.read_text(), f"{chapter.name} sets no execution_timeout"
+        assert slug in chapters(), f"{chapter.name}: not in the table of contents"
+        assert "execution_timeout:" in chapter.read_text(), (
+            f"{chapter.name} sets no execution_timeout"
+        )
 
 
 def test_no_notebooks_or_outputs_are_committed_next_to_chapters():
@@ -42,15 +55,25 @@ def test_no_notebooks_or_outputs_are_committed_next_to_chapters():
 def test_colab_notebook_installs_the_library_first():
     notebook = chapter_notebook(ROOT / "book" / "00_model_zoo.md", {})
     first = notebook.cells[0]
-    assert first.cell_type == "code" and "google.colab" in first.source and "%pip install" in first.source
+    assert (
+        first.cell_type == "code"
+        and "google.colab" in first.source
+        and "%pip install" in first.source
+    )
     assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
 
 
 def test_colab_link_appears_only_with_a_github_repository():
     assert colab_link({"url": ""}, "01_x.ipynb") is None
     link = colab_link({"url": "https://github.com/someone/book"}, "01_x.ipynb")
-    assert link == "https://colab.research.google.com/github/someone/book/blob/gh-pages/_notebooks/01_x.ipynb"
-    assert install_source({"url": "https://github.com/someone/book"}) == "emergent-book @ git+https://github.com/someone/book@main"
+    assert (
+        link
+        == "https://colab.research.google.com/github/someone/book/blob/gh-pages/_notebooks/01_x.ipynb"
+    )
+    assert (
+        install_source({"url": "https://github.com/someone/book"})
+        == "emergent-book @ git+https://github.com/someone/book@main"
+    )
 
 
 def markdown(text):
@@ -63,8 +86,10 @@ def code(text):
 
 def test_student_edition_drops_solution_prose_and_code():
     cells = [
-        markdown("Intro.\n\n```{exercise} Sum\n:label: ex-sum\nWrite it.\n```\n\n```{solution-start} ex-sum\n"
-                 ":class: dropdown\n```\nThe answer uses a loop."),
+        markdown(
+            "Intro.\n\n```{exercise} Sum\n:label: ex-sum\nWrite it.\n```\n\n```{solution-start} ex-sum\n"
+            ":class: dropdown\n```\nThe answer uses a loop."
+        ),
         code("reference_solution()"),
         markdown("```{solution-end}\n```\n\nNext section."),
         markdown("```{solution} ex-other\nSay 42.\n```\nAfter."),
@@ -72,7 +97,9 @@ def test_student_edition_drops_solution_prose_and_code():
     ]
     kept = without_solutions(cells)
     text = "\n".join(cell.source for cell in kept)
-    assert "Write it." in text and "Next section." in text and "After." in text and "keep_me()" in text
+    assert (
+        "Write it." in text and "Next section." in text and "After." in text and "keep_me()" in text
+    )
     assert "reference_solution" not in text and "The answer uses" not in text and "42" not in text
     assert "solution" not in text
 
@@ -81,8 +108,36 @@ def test_link_check_finds_missing_pages_and_anchors(tmp_path):
     sys.path.insert(0, str(ROOT / "scripts"))
     from check_site import broken_internal_links
 
-    (tmp_path / "a.html").write_text('<h1 id="top">A</h1><a href="b.html#here">ok</a><a href="b.html#gone">x</a>'
-                                     '<a href="c.html">y</a><a href="https://example.org/">external</a>')
+    (tmp_path / "a.html").write_text(
+        '<h1 id="top">A</h1><a href="b.html#here">ok</a><a href="b.html#gone">x</a>'
+        '<a href="c.html">y</a><a href="https://example.org/">external</a>'
+    )
     (tmp_path / "b.html").write_text('<p id="here">B</p><a href="a.html#top">back</a>')
     broken = broken_internal_links(tmp_path)
     assert broken == ["a.html: b.html#gone (no such anchor)", "a.html: c.html (no such file)"]
+
+
+def test_colab_notebooks_get_the_glued_numbers_written_into_their_prose(tmp_path):
+    executed = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("ch.glue(...)")
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={"application/papermill.record/text/plain": "0.123456"},
+            metadata={
+                "scrapbook": {"name": "x_share", "mime_prefix": "application/papermill.record/"}
+            },
+        ),
+        nbformat.v4.new_output(
+            "display_data",
+            data={"application/papermill.record/text/plain": "'confirmed'"},
+            metadata={
+                "scrapbook": {"name": "x_verdict", "mime_prefix": "application/papermill.record/"}
+            },
+        ),
+    ]
+    executed.cells.append(cell)
+    nbformat.write(executed, tmp_path / "run.ipynb")
+    values = glued_values(tmp_path / "run.ipynb")
+    text = "A share of {glue:text}`x_share:.1%`, {glue:text}`x_verdict`; {glue:text}`unknown:.2f` stays."
+    assert fill_glue(text, values) == "A share of 12.3%, confirmed; {glue:text}`unknown:.2f` stays."

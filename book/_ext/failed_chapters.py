@@ -34,7 +34,8 @@ def _banner(app, pagename, templatename, context, doctree):
         '<div class="admonition error chapter-failed"><p class="admonition-title">This chapter did not finish '
         "executing in this build</p><p>"
         f"It stopped with <code>{html.escape(str(failure.get('error')))}</code>; the outputs below end at the failing "
-        f'cell. The full traceback is in <a href="{report}">{html.escape(report)}</a>.</p></div>\n' + context["body"]
+        f'cell. The full traceback is in <a href="{report}">{html.escape(report)}</a>.</p></div>\n'
+        + context["body"]
     )
 
 
@@ -43,7 +44,9 @@ def _name_failures(app, exception):
         return
     failed = sorted(name for name in app.env.found_docs if failed_execution(app.env, name))
     if failed:
-        logger.warning("chapters that failed to execute (every other page was built): " + ", ".join(failed))
+        logger.warning(
+            "chapters that failed to execute (every other page was built): " + ", ".join(failed)
+        )
 
 
 def setup(app):

@@ -6,6 +6,10 @@ elsewhere), so a reader can run the chapter with no other set-up. Each chapter p
 of links: download the notebook, and - when ``repository.url`` is set in ``_config.yml`` - open it
 in Colab from the published site branch.
 
+Numbers that the page's prose takes from the build (MyST-NB's ``{glue:text}`name``` roles) are
+written into the notebook's Markdown as the build computed them, since Colab has no MyST to fill
+them in; the cell that glues a number still computes it when the reader runs the notebook.
+
 In the student edition (``hide_solutions: true``, see ``make student``) the notebooks leave out
 every solution: the cells from a ``{solution-start}`` directive to its ``{solution-end}``, and any
 single ``{solution}`` directive.
@@ -13,6 +17,7 @@ single ``{solution}`` directive.
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -23,12 +28,12 @@ import yaml
 CHAPTER = re.compile(r"^book/(\d\d)_([a-z_]+)$")
 NOTEBOOKS = "_notebooks"
 
-SETUP_SOURCE = '''\
+SETUP_SOURCE = """\
 # Set-up: in Google Colab this installs the book's library; anywhere else it does nothing.
 # (EMERGENT_INSTALL names another source to install from, e.g. a local wheel.)
 import os, sys
 if "google.colab" in sys.modules or os.environ.get("EMERGENT_INSTALL"):
-    %pip install --quiet {os.environ.get("EMERGENT_INSTALL") or "INSTALL_SOURCE"}'''
+    %pip install --quiet {os.environ.get("EMERGENT_INSTALL") or "INSTALL_SOURCE"}"""
 
 
 def _repository(srcdir: Path) -> dict:
@@ -72,24 +77,74 @@ def without_solutions(cells: list) -> list:
                 end = SOLUTION_END.search(text)
                 if not end:
                     break
-                text, inside = text[end.end():], False
+                text, inside = text[end.end() :], False
             start = SOLUTION_START.search(text)
             if not start:
                 visible += text
                 break
-            visible, text, inside = visible + text[: start.start()], text[start.start():], True
+            visible, text, inside = visible + text[: start.start()], text[start.start() :], True
         visible = SOLUTION.sub("", visible).strip()
         if visible:
             kept.append(nbformat.v4.new_markdown_cell(visible, metadata=cell.metadata))
     return kept
 
 
-def chapter_notebook(source: Path, repository: dict, hide_solutions: bool = False) -> nbformat.NotebookNode:
-    """The chapter as a notebook, with the Colab set-up cell first and no outputs."""
+GLUE_ROLE = re.compile(r"\{glue(?::(?P<kind>text|md|any))?\}`(?P<key>[^`:]+)(?::(?P<spec>[^`]*))?`")
+
+
+def glued_values(executed: Path) -> dict[str, dict]:
+    """Every glued value of an executed notebook: its name and its mime bundle."""
+    values = {}
+    for cell in nbformat.read(executed, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get("scrapbook")
+            if meta:
+                prefix = len(meta.get("mime_prefix", ""))
+                values[meta["name"]] = {k[prefix:]: v for k, v in output.get("data", {}).items()}
+    return values
+
+
+def fill_glue(text: str, values: dict[str, dict]) -> str:
+    """Markdown with each glue role replaced by the value it names, formatted as the role asks;
+    a role whose value is missing is left as it is."""
+
+    def value(match: re.Match) -> str:
+        bundle = values.get(match["key"])
+        if bundle is None:
+            return match[0]
+        if match["kind"] == "md" and "text/markdown" in bundle:
+            return bundle["text/markdown"]
+        plain = bundle.get("text/plain", "")
+        try:
+            plain = ast.literal_eval(plain)
+        except (SyntaxError, ValueError):
+            pass
+        spec = match["spec"] or ""
+        if spec and spec[-1] in "eEfFgGn%":
+            plain = float(plain)
+        elif spec and spec[-1] in "bcdoxX":
+            plain = int(plain)
+        return format(plain, spec) if spec else str(plain)
+
+    return GLUE_ROLE.sub(value, text)
+
+
+def chapter_notebook(
+    source: Path, repository: dict, hide_solutions: bool = False, executed: Path | None = None
+) -> nbformat.NotebookNode:
+    """The chapter as a notebook, with the Colab set-up cell first and no outputs; with
+    ``executed`` (the build's executed notebook), its glued numbers are written into the prose."""
     notebook = jupytext.read(source)
+    if executed is not None and executed.is_file():
+        values = glued_values(executed)
+        for cell in notebook.cells:
+            if cell.cell_type == "markdown":
+                cell.source = fill_glue(cell.source, values)
     if hide_solutions:
         notebook.cells = without_solutions(notebook.cells)
-    setup = nbformat.v4.new_code_cell(SETUP_SOURCE.replace("INSTALL_SOURCE", install_source(repository)))
+    setup = nbformat.v4.new_code_cell(
+        SETUP_SOURCE.replace("INSTALL_SOURCE", install_source(repository))
+    )
     setup.metadata["tags"] = ["colab-setup"]
     notebook.cells.insert(0, setup)
     notebook.metadata.pop("jupytext", None)
@@ -104,7 +159,9 @@ def _add_links(app, pagename, templatename, context, doctree):
     notebook = f"{match.group(1)}_{match.group(2)}.ipynb"
     depth = pagename.count("/")
     href = "../" * depth + f"{NOTEBOOKS}/{notebook}"
-    links = [f'<a class="reference external" href="{href}" download>Download this chapter as a notebook</a>']
+    links = [
+        f'<a class="reference external" href="{href}" download>Download this chapter as a notebook</a>'
+    ]
     colab = colab_link(_repository(Path(app.srcdir)), notebook)
     if colab:
         links.append(f'<a class="reference external" href="{colab}">Open in Colab</a>')
@@ -120,7 +177,10 @@ def _write_notebooks(app, exception):
     target = Path(app.outdir) / NOTEBOOKS
     target.mkdir(parents=True, exist_ok=True)
     for source in sorted((srcdir / "book").glob("[0-9][0-9]_*.md")):
-        notebook = chapter_notebook(source, repository, hide_solutions=app.config.hide_solutions)
+        executed = Path(app.outdir).parent / "jupyter_execute" / "book" / f"{source.stem}.ipynb"
+        notebook = chapter_notebook(
+            source, repository, hide_solutions=app.config.hide_solutions, executed=executed
+        )
         nbformat.write(notebook, target / f"{source.stem}.ipynb")
 
 

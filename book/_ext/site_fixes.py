@@ -15,7 +15,10 @@ def _drop_repeated_scripts(app, pagename, templatename, context, doctree):
     seen, unique = set(), []
     for script in scripts:
         # the same file or inline body counts once (an inline script's filename is None or "")
-        key = (str(getattr(script, "filename", script) or ""), repr(sorted(getattr(script, "attributes", {}).items())))
+        key = (
+            str(getattr(script, "filename", script) or ""),
+            repr(sorted(getattr(script, "attributes", {}).items())),
+        )
         if key not in seen:
             seen.add(key)
             unique.append(script)
@@ -23,5 +26,7 @@ def _drop_repeated_scripts(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
-    app.connect("html-page-context", _drop_repeated_scripts, priority=900)  # after others add theirs
+    app.connect(
+        "html-page-context", _drop_repeated_scripts, priority=900
+    )  # after others add theirs
     return {"parallel_read_safe": True, "parallel_write_safe": True}

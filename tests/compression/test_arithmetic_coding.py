@@ -90,7 +90,9 @@ def test_teaching_and_production_coders_agree(case):
     ideal = ac.ideal_code_length(message, table)
     assert np.array_equal(ac.range_decode_bits(production, probabilities, len(message)), message)
     assert teaching <= ideal + 2
-    assert len(production) <= ideal + 2 + 1e-6  # 24-bit quantised tables cost far less than a bit here
+    assert (
+        len(production) <= ideal + 2 + 1e-6
+    )  # 24-bit quantised tables cost far less than a bit here
     assert abs(len(production) - teaching) <= 2
 
 

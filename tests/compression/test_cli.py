@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from emergent.compression.__main__ import main
-from emergent.compression.lm_compressor import byte_model_run
+from emergent.compression.byte_models import byte_model_run
 from emergent.core.models import TinyGPT2
 
 SHAPE = TinyGPT2(vocab_size=256, n_positions=16, n_layer=1, n_head=2, n_embd=16)
@@ -40,14 +40,21 @@ def test_errors_say_what_to_fix(cache, capsys):
     assert main(["decompress", "--model", "cli-test", str(source), str(cache / "out")]) == 2
     assert "too short" in capsys.readouterr().err
     assert main(["compress", "--model", "cli-test", str(source), str(packed)]) == 0
-    damaged = bytearray(packed.read_bytes()); damaged[-1] ^= 1
+    damaged = bytearray(packed.read_bytes())
+    damaged[-1] ^= 1
     packed.write_bytes(bytes(damaged))
     assert main(["decompress", "--model", "cli-test", str(packed), str(cache / "out")]) == 2
     assert "corrupted" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_python_dash_m_lists_the_cached_models(cache):
-    result = subprocess.run([sys.executable, "-m", "emergent.compression", "models"], capture_output=True, text=True,
-                            env={**os.environ}, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "emergent.compression", "models"],
+        capture_output=True,
+        text=True,
+        env={**os.environ},
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "cli-test-" in result.stdout

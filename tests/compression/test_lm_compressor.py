@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from emergent.compression import sources
 from emergent.core import text_corpus
+from emergent.compression.byte_models import model_bits_per_byte, byte_model_run
 from emergent.compression.lm_compressor import (
     HEADER,
     CompressedStreamError,
@@ -18,8 +19,6 @@ from emergent.compression.lm_compressor import (
     OnlineRecipe,
     PrequentialCompressor,
     Predictor,
-    model_bits_per_byte,
-    byte_model_run,
 )
 from emergent.core.models import TinyGPT2, tiny_gpt2
 
@@ -55,14 +54,18 @@ def test_round_trip_long_text_and_code_length(compressor):
     report = compressor.report
     # the coder spends what the model's cross-entropy says, within 0.1 %
     assert report.overhead < 0.001
-    assert report.ideal_bits == pytest.approx(model_bits_per_byte(compressor.model, text) * len(text), rel=1e-5)
+    assert report.ideal_bits == pytest.approx(
+        model_bits_per_byte(compressor.model, text) * len(text), rel=1e-5
+    )
 
 
 def test_decoder_in_a_fresh_compressor_gives_the_same_bytes(compressor):
     text = sources.addition_lines(300, seed=5)
     copy = tiny_gpt2(SHAPE, seed=1)
     copy.load_state_dict(compressor.model.state_dict())
-    assert compressor.compress(text) == LMCompressor(copy).compress(text)  # deterministic, bit for bit
+    assert compressor.compress(text) == LMCompressor(copy).compress(
+        text
+    )  # deterministic, bit for bit
     assert LMCompressor(copy).decompress(compressor.compress(text)) == text
 
 
@@ -106,21 +109,39 @@ def test_prequential_round_trip_and_code_length_is_the_area_under_the_loss():
     prequential = PrequentialCompressor(SHAPE, OnlineRecipe(learning_rate=3e-3, blocks_per_chunk=8))
     blob = prequential.compress(text)
     report = prequential.report
-    assert PrequentialCompressor(SHAPE, OnlineRecipe(learning_rate=3e-3, blocks_per_chunk=8)).decompress(blob) == text
+    assert (
+        PrequentialCompressor(
+            SHAPE, OnlineRecipe(learning_rate=3e-3, blocks_per_chunk=8)
+        ).decompress(blob)
+        == text
+    )
     area = sum(report.online_loss_bits)
-    assert abs(report.payload_bits / area - 1) < 0.001  # the code is the summed online training loss
+    assert (
+        abs(report.payload_bits / area - 1) < 0.001
+    )  # the code is the summed online training loss
     losses = np.array(report.online_loss_bits) / np.array(report.chunk_bytes)
-    assert losses[-5:].mean() < losses[:2].mean() - 1.0  # it learned while it coded: > 1 bit/byte better
+    assert (
+        losses[-5:].mean() < losses[:2].mean() - 1.0
+    )  # it learned while it coded: > 1 bit/byte better
     with pytest.raises(CompressedStreamError, match="different model"):
-        PrequentialCompressor(SHAPE, OnlineRecipe(learning_rate=1e-3, blocks_per_chunk=8)).decompress(blob)
+        PrequentialCompressor(
+            SHAPE, OnlineRecipe(learning_rate=1e-3, blocks_per_chunk=8)
+        ).decompress(blob)
 
 
 @pytest.mark.slow
 def test_trained_model_beats_xz_on_the_addition_source():
     shape = TinyGPT2(vocab_size=256, n_positions=41, n_layer=2, n_head=4, n_embd=48)
     train = sources.addition_lines(50_000, seed=1)
-    model, _ = byte_model_run("test-addition", train, shape, steps=250, batch_size=32, learning_rate=3e-3,
-                                  align=sources.addition_line_length(2))
+    model, _ = byte_model_run(
+        "test-addition",
+        train,
+        shape,
+        steps=250,
+        batch_size=32,
+        learning_rate=3e-3,
+        align=sources.addition_line_length(2),
+    )
     test = sources.addition_lines(1000, seed=2)
     compressor = LMCompressor(model)
     blob = compressor.compress(test)
@@ -133,22 +154,28 @@ def test_trained_model_beats_xz_on_the_addition_source():
 
 
 def test_guess_and_correction_splits_the_whole_code_length(compressor):
-    from emergent.compression.lm_compressor import guess_and_correction
+    from emergent.compression.byte_models import guess_and_correction
 
     text = sources.addition_lines(40, seed=5)
     split = guess_and_correction(compressor.model, text)
-    assert split["bits_on_right_guesses"] + split["bits_on_wrong_guesses"] == pytest.approx(split["total_bits_per_byte"])
-    assert split["total_bits_per_byte"] == pytest.approx(model_bits_per_byte(compressor.model, text), rel=1e-6)
+    assert split["bits_on_right_guesses"] + split["bits_on_wrong_guesses"] == pytest.approx(
+        split["total_bits_per_byte"]
+    )
+    assert split["total_bits_per_byte"] == pytest.approx(
+        model_bits_per_byte(compressor.model, text), rel=1e-6
+    )
     assert 0 <= split["guessed_right_share"] <= 1
     with pytest.raises(ValueError, match="empty"):
         guess_and_correction(compressor.model, b"")
 
 
 def test_weights_are_sent_once_even_when_tied(compressor):
-    from emergent.compression.lm_compressor import weight_bytes
+    from emergent.compression.byte_models import weight_bytes
 
     model = compressor.model
     unique = {p.data_ptr(): p.numel() for p in model.parameters()}
     size = weight_bytes(model)
     assert 0 < size <= 4 * sum(unique.values()) * 1.01 + 64  # float32, xz adds at most a little
-    assert model.transformer.wte.weight.data_ptr() == model.lm_head.weight.data_ptr()  # tied: counted once
+    assert (
+        model.transformer.wte.weight.data_ptr() == model.lm_head.weight.data_ptr()
+    )  # tied: counted once

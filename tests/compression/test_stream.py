@@ -9,13 +9,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from emergent.compression import stream
-from emergent.compression.lm_compressor import CompressedStreamError, LMCompressor, OnlineRecipe, PrequentialCompressor
+from emergent.compression.lm_compressor import (
+    CompressedStreamError,
+    LMCompressor,
+    OnlineRecipe,
+    PrequentialCompressor,
+)
 from emergent.core.models import TinyGPT2, tiny_gpt2
 
 SHAPE = TinyGPT2(vocab_size=256, n_positions=16, n_layer=1, n_head=2, n_embd=16)
 MESSAGE = b"03+41=044\n77+19=096\n" * 3
-FIELDS = {"magic": (0, 4), "mode": (4, 5), "fingerprint": (5, 13), "length": (13, 21),
-          "plaintext crc": (21, 25), "header crc": (25, 29)}
+FIELDS = {
+    "magic": (0, 4),
+    "mode": (4, 5),
+    "fingerprint": (5, 13),
+    "length": (13, 21),
+    "plaintext crc": (21, 25),
+    "header crc": (25, 29),
+}
 
 
 @functools.lru_cache(maxsize=None)
@@ -37,7 +48,12 @@ def reseal(blob: bytearray) -> bytearray:
 
 
 mutations = st.one_of(
-    st.tuples(st.just("field"), st.sampled_from(sorted(FIELDS)), st.binary(min_size=8, max_size=8), st.booleans()),
+    st.tuples(
+        st.just("field"),
+        st.sampled_from(sorted(FIELDS)),
+        st.binary(min_size=8, max_size=8),
+        st.booleans(),
+    ),
     st.tuples(st.just("flip"), st.integers(0, 10**6), st.integers(0, 7)),
     st.tuples(st.just("truncate"), st.integers(0, 10**6)),
     st.tuples(st.just("append"), st.binary(min_size=1, max_size=16)),
@@ -55,7 +71,7 @@ def mutate(blob: bytes, mutation) -> bytes:
     elif kind == "flip":
         blob[mutation[1] % len(blob)] ^= 1 << mutation[2]
     elif kind == "truncate":
-        del blob[mutation[1] % len(blob):]
+        del blob[mutation[1] % len(blob) :]
     else:
         blob += mutation[1]
     return bytes(blob)
@@ -64,7 +80,9 @@ def mutate(blob: bytes, mutation) -> bytes:
 def decodes_right_or_is_refused_at_once(mode: str, bad: bytes):
     start = time.perf_counter()
     try:
-        assert coder(mode).decompress(bad) == MESSAGE, "a damaged stream was decoded into wrong bytes"
+        assert coder(mode).decompress(bad) == MESSAGE, (
+            "a damaged stream was decoded into wrong bytes"
+        )
     except CompressedStreamError:
         pass
     assert time.perf_counter() - start < 1.0, "a damaged stream took over a second to refuse"
@@ -95,7 +113,9 @@ def test_a_forged_length_is_refused_before_decoding(mode):
 def test_the_length_bound_follows_from_the_coder_precision():
     # each byte costs at least -log2(1 - 255/2^24) bits: about 2.2e-5
     assert stream.MIN_BITS_PER_BYTE == pytest.approx(2.1929e-5, rel=1e-4)
-    assert stream.longest_message(10) == int(32 * (10 + stream.FLUSH_WORDS) / stream.MIN_BITS_PER_BYTE)
+    assert stream.longest_message(10) == int(
+        32 * (10 + stream.FLUSH_WORDS) / stream.MIN_BITS_PER_BYTE
+    )
     words = len(good_stream("static")) // 4
     assert len(MESSAGE) <= stream.longest_message(words)
 

@@ -69,14 +69,25 @@ def test_bad_inputs_are_refused_with_a_message(call, message):
 def test_a_claim_is_judged_recorded_and_shown_with_its_rule(tmp_path, monkeypatch):
     monkeypatch.setenv("EMERGENT_RESULTS", str(tmp_path))
     begin("scaling")
-    c = claims.claim("scaling", "alpha_N", "loss falls as N^-0.076", over_seeds([0.2, 0.25, 0.3]),
-                     claims.contains(0.076, excludes=0), "exponent", source="kaplan2020scaling")
+    c = claims.claim(
+        "scaling",
+        "alpha_N",
+        "loss falls as N^-0.076",
+        over_seeds([0.2, 0.25, 0.3]),
+        claims.contains(0.076, excludes=0),
+        "exponent",
+        source="kaplan2020scaling",
+    )
     assert c.verdict == "differs"
     entry = read("scaling")["records"]["alpha_N"]
     assert entry["verdict"] == "differs" and entry["method"] == "seeds" and entry["samples"] == 3
     assert entry["low"] < 0.25 < entry["high"] and "contains 0.076" in entry["rule"]
     shown = c._repr_markdown_()
-    assert "fixed before measuring" in shown and "**Verdict: differs**" in shown and "kaplan2020scaling" in shown
+    assert (
+        "fixed before measuring" in shown
+        and "**Verdict: differs**" in shown
+        and "kaplan2020scaling" in shown
+    )
 
 
 def test_a_claim_needs_an_estimate_and_a_rule(tmp_path, monkeypatch):

@@ -4,7 +4,13 @@ from dataclasses import FrozenInstanceError, dataclass
 
 import pytest
 
-from emergent.core.config import Config, check_non_negative, check_one_of, check_positive, check_positive_int
+from emergent.core.config import (
+    Config,
+    check_non_negative,
+    check_one_of,
+    check_positive,
+    check_positive_int,
+)
 
 
 @dataclass(frozen=True)
@@ -29,13 +35,16 @@ def test_as_dict_and_with_():
         toy.steps = 2
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"steps": 0}, r"Toy.steps must be a positive integer, got 0"),
-    ({"steps": True}, r"Toy.steps must be a positive integer"),
-    ({"rate": 0}, r"Toy.rate must be a positive number"),
-    ({"decay": -1}, r"Toy.decay must be a non-negative number \(0 switches it off\)"),
-    ({"kind": "c"}, r"Toy.kind must be one of 'a', 'b'; got 'c'"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"steps": 0}, r"Toy.steps must be a positive integer, got 0"),
+        ({"steps": True}, r"Toy.steps must be a positive integer"),
+        ({"rate": 0}, r"Toy.rate must be a positive number"),
+        ({"decay": -1}, r"Toy.decay must be a non-negative number \(0 switches it off\)"),
+        ({"kind": "c"}, r"Toy.kind must be one of 'a', 'b'; got 'c'"),
+    ],
+)
 def test_bad_values_are_refused_with_the_field_named(changes, message):
     with pytest.raises(ValueError, match=message):
         Toy().with_(**changes)

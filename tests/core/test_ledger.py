@@ -14,8 +14,16 @@ def _fresh_ledgers(tmp_path, monkeypatch):
 
 
 def test_record_lands_in_the_chapter_file_with_provenance():
-    record("grokking", "steps_to_memorise", 120, "steps", claim="~10^3 steps", source="power2022grokking",
-           verdict="differs", note="smaller model")
+    record(
+        "grokking",
+        "steps_to_memorise",
+        120,
+        "steps",
+        claim="~10^3 steps",
+        source="power2022grokking",
+        verdict="differs",
+        note="smaller model",
+    )
     data = json.loads((results_dir() / "grokking.json").read_text())
     assert data["profile"] == "default"
     assert data["library_version"]
@@ -33,7 +41,7 @@ def test_recording_again_replaces_the_value():
 @pytest.mark.parametrize(
     "args, error, message",
     [
-        (("chapter9", "x", 1, ""), ValueError, "chapter slugs"),
+        (("chapter9", "x", 1, ""), ValueError, "table of contents has"),
         (("scaling", "not a key", 1, ""), ValueError, "identifiers"),
         (("scaling", "x", "many", ""), TypeError, "must be a number"),
         (("scaling", "x", float("nan"), ""), ValueError, "finite"),
@@ -64,7 +72,9 @@ def test_recording_before_begin_says_to_open_the_ledger(monkeypatch):
 
 
 def test_a_quantity_not_measured_is_recorded_with_its_reason():
-    not_measured("grokking", "transformer_steps_to_generalise", "the default profile skips the transformer")
+    not_measured(
+        "grokking", "transformer_steps_to_generalise", "the default profile skips the transformer"
+    )
     entry = read("grokking")["records"]["transformer_steps_to_generalise"]
     assert entry["value"] is None and entry["verdict"] == "not measured"
     assert "skips the transformer" in entry["note"]
@@ -73,3 +83,12 @@ def test_a_quantity_not_measured_is_recorded_with_its_reason():
 def test_unknown_record_fields_are_refused():
     with pytest.raises(TypeError, match="low, high, method"):
         record("scaling", "x", 1, "", width=3)
+
+
+def test_read_all_keeps_the_books_order_and_skips_files_that_are_not_ledgers(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMERGENT_RESULTS", str(tmp_path))  # only this test's files
+    for chapter in ("grokking", "emergence"):
+        begin(chapter)
+        record(chapter, "x", 1.0, "units")
+    (results_dir() / "prediction_sealed.json").write_text('{"forecasts": []}')
+    assert list(read_all()) == ["emergence", "grokking"]

@@ -13,10 +13,18 @@ def test_factory_builds_a_gpt2_of_the_requested_shape():
 
 def test_parameter_count_matches_gpt2_formula():
     d, layers, vocab, ctx = 32, 2, 16, 8
-    model = tiny_gpt2(TinyGPT2(vocab_size=vocab, n_positions=ctx, n_layer=layers, n_head=4, n_embd=d))
-    per_layer = (4 * d * d + 4 * d) + (8 * d * d + 5 * d) + 4 * d  # attention + MLP + two layer norms
-    assert count_parameters(model, embeddings=False) == layers * per_layer + 2 * d  # + final layer norm
-    assert count_parameters(model) == count_parameters(model, embeddings=False) + vocab * d + ctx * d
+    model = tiny_gpt2(
+        TinyGPT2(vocab_size=vocab, n_positions=ctx, n_layer=layers, n_head=4, n_embd=d)
+    )
+    per_layer = (
+        (4 * d * d + 4 * d) + (8 * d * d + 5 * d) + 4 * d
+    )  # attention + MLP + two layer norms
+    assert (
+        count_parameters(model, embeddings=False) == layers * per_layer + 2 * d
+    )  # + final layer norm
+    assert (
+        count_parameters(model) == count_parameters(model, embeddings=False) + vocab * d + ctx * d
+    )
 
 
 @pytest.mark.parametrize(

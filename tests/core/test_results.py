@@ -9,10 +9,25 @@ def test_results_table_lists_every_record_with_claim_citation_and_provenance(tmp
     monkeypatch.setenv("EMERGENT_RESULTS", str(tmp_path))  # only this test's records
     begin("grokking")
     begin("compression")
-    record("grokking", "plateau_ratio", 12.5, "", claim="generalisation long after memorisation",
-           source="power2022grokking", verdict="confirmed", note="a | b")
-    record("compression", "bits_per_token", 4.328, "bits", claim="a loss of 3 means 3 bits",
-           verdict="corrected", note="3 nats = 4.33 bits")
+    record(
+        "grokking",
+        "plateau_ratio",
+        12.5,
+        "",
+        claim="generalisation long after memorisation",
+        source="power2022grokking",
+        verdict="confirmed",
+        note="a | b",
+    )
+    record(
+        "compression",
+        "bits_per_token",
+        4.328,
+        "bits",
+        claim="a loss of 3 means 3 bits",
+        verdict="corrected",
+        note="3 nats = 4.33 bits",
+    )
     text = results_markdown()
     assert text.index("### Compression is intelligence") < text.index("### Grokking")  # book order
     assert "| `plateau_ratio` | 12.5 |" in text and "| `bits_per_token` | 4.328 bits |" in text
@@ -31,7 +46,9 @@ def test_unknown_chapter_is_refused():
         results_markdown({"chapter9": {}})
 
 
-@pytest.mark.parametrize("value, shown", [(0, "0"), (12.5, "12.5"), (0.123456, "0.1235"), (2.5e7, "2.500e+07")])
+@pytest.mark.parametrize(
+    "value, shown", [(0, "0"), (12.5, "12.5"), (0.123456, "0.1235"), (2.5e7, "2.500e+07")]
+)
 def test_numbers_are_shown_to_four_significant_figures(value, shown):
     assert format_value(value) == shown
 
@@ -39,12 +56,23 @@ def test_numbers_are_shown_to_four_significant_figures(value, shown):
 def test_results_show_interval_rule_and_verdict_of_a_claim(tmp_path, monkeypatch):
     monkeypatch.setenv("EMERGENT_RESULTS", str(tmp_path))
     begin("scaling")
-    claims.claim("scaling", "alpha_N", "alpha_N = 0.076", claims.over_seeds([0.07, 0.08, 0.09]),
-                 claims.contains(0.076, excludes=0), "exponent", source="kaplan2020scaling")
+    claims.claim(
+        "scaling",
+        "alpha_N",
+        "alpha_N = 0.076",
+        claims.over_seeds([0.07, 0.08, 0.09]),
+        claims.contains(0.076, excludes=0),
+        "exponent",
+        source="kaplan2020scaling",
+    )
     not_measured("scaling", "a_opt", "the default profile fits no IsoFLOP sweep")
     text = results_markdown()
     row = next(line for line in text.splitlines() if "`alpha_N`" in line)
     assert "0.08 exponent [" in row and "3 seeds]" in row
-    assert "contains 0.076 and excludes 0" in row and "**? inconclusive**" not in row and "✔ confirmed" in row
+    assert (
+        "contains 0.076 and excludes 0" in row
+        and "**? inconclusive**" not in row
+        and "✔ confirmed" in row
+    )
     assert "– not measured" in text and "fits no IsoFLOP sweep" in text
     assert verdict_counts() == {"confirmed": 1, "not measured": 1}

@@ -9,7 +9,9 @@ import pytest
 
 from emergent.core.threads import busy_cores, choose_wait_policy, default_threads
 
-linux_only = pytest.mark.skipif(not os.path.exists("/proc/stat"), reason="reads the load from /proc/stat")
+linux_only = pytest.mark.skipif(
+    not os.path.exists("/proc/stat"), reason="reads the load from /proc/stat"
+)
 
 
 def test_threads_sleep_only_when_other_work_leaves_too_few_cores():
@@ -17,7 +19,9 @@ def test_threads_sleep_only_when_other_work_leaves_too_few_cores():
     assert choose_wait_policy(busy=0.6, threads=2, cores=2) == "PASSIVE"
     assert choose_wait_policy(busy=1.9, threads=2, cores=2) == "PASSIVE"
     assert choose_wait_policy(busy=8.0, threads=4, cores=16) is None  # eight cores still free
-    assert choose_wait_policy(busy=None, threads=2, cores=2) is None  # unknown load: OpenMP's default
+    assert (
+        choose_wait_policy(busy=None, threads=2, cores=2) is None
+    )  # unknown load: OpenMP's default
 
 
 def test_a_bad_thread_count_says_what_to_set(monkeypatch):
@@ -49,8 +53,13 @@ def test_busy_cores_sees_a_planted_load():
 def _run(code: str, **env) -> str:
     """Run ``code`` in a fresh Python with ``env`` added and no inherited wait policy; its output."""
     inherited = {key: value for key, value in os.environ.items() if key != "OMP_WAIT_POLICY"}
-    result = subprocess.run([sys.executable, "-c", code], env={**inherited, **env},
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**inherited, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
@@ -60,7 +69,9 @@ def test_importing_emergent_on_a_full_machine_makes_idle_threads_sleep():
     spinners = _spinners(len(os.sched_getaffinity(0)), seconds=4)
     try:
         time.sleep(0.5)
-        policy = _run("import os, emergent; print(os.environ.get('OMP_WAIT_POLICY'))", EMERGENT_THREADS="2")
+        policy = _run(
+            "import os, emergent; print(os.environ.get('OMP_WAIT_POLICY'))", EMERGENT_THREADS="2"
+        )
     finally:
         for process in spinners:
             process.kill()
@@ -86,5 +97,6 @@ print(hashlib.sha256(b"".join(p.detach().numpy().tobytes() for p in model.parame
 """
 
 
+@pytest.mark.slow
 def test_sleeping_threads_train_bit_identical_weights():
     assert _run(TRAIN, OMP_WAIT_POLICY="PASSIVE") == _run(TRAIN, OMP_WAIT_POLICY="ACTIVE")

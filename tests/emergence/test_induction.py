@@ -15,18 +15,20 @@ from emergent.emergence.induction import (
     copying_scores,
     default_setup,
     evaluation_tokens,
-    formation_step,
     icl_score,
     icl_with_heads_ablated,
     icl_without,
     induction_run,
-    phase_change_step,
     prefix_matching_scores,
     previous_token_scores,
     repeated_segments,
+    two_copies,
+)
+from emergent.core.transitions import (
+    formation_step,
+    phase_change_step,
     steepest_rise,
     transition_width,
-    two_copies,
 )
 
 # -- data ---------------------------------------------------------------------------------------
@@ -38,7 +40,9 @@ def test_sequences_repeat_with_a_period_that_varies():
     assert tokens.shape == (500, data.length) and periods.shape == (500,)
     assert tokens.min() >= 0 and tokens.max() < data.vocab_size
     assert periods.min() >= data.min_period and periods.max() <= data.max_period
-    assert len(set(periods.tolist())) == data.max_period - data.min_period + 1  # every period occurs
+    assert (
+        len(set(periods.tolist())) == data.max_period - data.min_period + 1
+    )  # every period occurs
     for row, period in zip(tokens[:50], periods[:50]):
         p = int(period)
         assert torch.equal(row[p:], row[: data.length - p])
@@ -102,7 +106,9 @@ def test_prefix_matching_recognises_a_hand_built_induction_pattern():
 
         def __init__(self):
             super().__init__()
-            self.weight = torch.nn.Parameter(torch.zeros(1))  # tells the measures which device to use
+            self.weight = torch.nn.Parameter(
+                torch.zeros(1)
+            )  # tells the measures which device to use
 
         def forward(self, tokens, return_patterns=False):
             B, T = tokens.shape
@@ -171,10 +177,16 @@ def test_two_layers_learn_in_context_and_one_layer_does_not(runs):
 def test_the_rise_is_abrupt(runs):
     model, history = runs[2]
     steps = default_setup(2)[2].steps
-    start, share = steepest_rise(history.column("step"), history.column("icl_score"), window=int(0.2 * steps))
+    start, share = steepest_rise(
+        history.column("step"), history.column("icl_score"), window=int(0.2 * steps)
+    )
     assert share >= 0.7, f"only {share:.0%} of the rise happened in the steepest 20% of training"
     # the half-way crossing lies inside that window, and the 10%-90% rise takes under a fifth of training
-    assert start <= phase_change_step(history.column("step"), history.column("icl_score")) <= start + 0.2 * steps
+    assert (
+        start
+        <= phase_change_step(history.column("step"), history.column("icl_score"))
+        <= start + 0.2 * steps
+    )
     assert transition_width(history.column("step"), history.column("icl_score")) <= 0.2 * steps
     # the training loss falls with it: much lower after the phase change than before it
     losses = history.losses
@@ -198,7 +210,10 @@ def test_second_request_reads_the_cache(runs, book_models):
         model, history = induction_run(2, progress=False)
     assert time.perf_counter() - start < 5
     assert history.column("icl_score") == runs[2][1].column("icl_score")
-    assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), runs[2][0].state_dict().values()))
+    assert all(
+        torch.equal(a, b)
+        for a, b in zip(model.state_dict().values(), runs[2][0].state_dict().values())
+    )
 
 
 @pytest.mark.slow
@@ -211,7 +226,9 @@ def test_check_find_induction_head(runs):
 
     assert emergence.check_find_induction_head(reference, model)
     with pytest.raises(CheckFailed, match="highest prefix-matching score"):
-        emergence.check_find_induction_head(lambda m: (0, 0) if reference(m) != (0, 0) else (0, 1), model)
+        emergence.check_find_induction_head(
+            lambda m: (0, 0) if reference(m) != (0, 0) else (0, 1), model
+        )
     with pytest.raises(CheckFailed, match="two integers"):
         emergence.check_find_induction_head(lambda m: "layer 1", model)
 
@@ -221,7 +238,9 @@ def test_check_find_induction_head(runs):
 
 def _identity_model(sign: float) -> AttentionOnlyTransformer:
     """One layer, one head, every map the identity (times ``sign`` at the output): OV = sign * I."""
-    model = AttentionOnlyTransformer(AttentionOnly(vocab_size=8, context=8, layers=1, heads=1, width=8))
+    model = AttentionOnlyTransformer(
+        AttentionOnly(vocab_size=8, context=8, layers=1, heads=1, width=8)
+    )
     with torch.no_grad():
         eye = torch.eye(8)
         model.embed.weight.copy_(eye)
@@ -232,8 +251,12 @@ def _identity_model(sign: float) -> AttentionOnlyTransformer:
 
 
 def test_copying_score_of_planted_heads():
-    assert abs(float(copying_scores(_identity_model(+1.0))[0, 0]) - 1.0) < 1e-6  # copies what it reads
-    assert abs(float(copying_scores(_identity_model(-1.0))[0, 0]) + 1.0) < 1e-6  # suppresses what it reads
+    assert (
+        abs(float(copying_scores(_identity_model(+1.0))[0, 0]) - 1.0) < 1e-6
+    )  # copies what it reads
+    assert (
+        abs(float(copying_scores(_identity_model(-1.0))[0, 0]) + 1.0) < 1e-6
+    )  # suppresses what it reads
     rotate = _identity_model(+1.0)
     with torch.no_grad():  # a cyclic shift has eigenvalues spread round the unit circle: sum near 0
         rotate.unembed.weight.copy_(torch.roll(torch.eye(8), 1, dims=0))
@@ -242,12 +265,14 @@ def test_copying_score_of_planted_heads():
 
 def test_knocking_out_a_head_is_the_same_as_zeroing_its_values():
     torch.manual_seed(0)
-    model = AttentionOnlyTransformer(AttentionOnly(vocab_size=16, context=12, layers=2, heads=4, width=16))
+    model = AttentionOnlyTransformer(
+        AttentionOnly(vocab_size=16, context=12, layers=2, heads=4, width=16)
+    )
     tokens = torch.randint(0, 16, (3, 12))
     knocked = model(tokens, ablate=[(1, 2)])
     with torch.no_grad():  # head 2 of layer 2 reads values from rows 32 + 8..12 of qkv: zero them
-        model.attention[1].qkv.weight[32 + 8:32 + 12] = 0.0
-        model.attention[1].qkv.bias[32 + 8:32 + 12] = 0.0
+        model.attention[1].qkv.weight[32 + 8 : 32 + 12] = 0.0
+        model.attention[1].qkv.bias[32 + 8 : 32 + 12] = 0.0
     assert torch.allclose(knocked, model(tokens), atol=1e-6)
     with pytest.raises(ValueError, match="cannot ablate head"):
         model(tokens, ablate=[(2, 0)])
@@ -273,14 +298,18 @@ def test_the_circuit_is_needed_and_forms_with_the_jump(runs):
     every = icl_without(model, tokens, data, inductive) / intact
     alone = icl_without(model, tokens, data, [strongest]) / intact
     assert every < 0.3, "without its induction heads the model should lose most of its ICL score"
-    assert alone > every + 0.3, "one induction head alone is not the whole ability: the others stand in for it"
+    assert alone > every + 0.3, (
+        "one induction head alone is not the whole ability: the others stand in for it"
+    )
     singles = icl_with_heads_ablated(model, tokens, data)
     assert float(singles[strongest]) == pytest.approx(alone * intact, abs=1e-5)
     curve = [row[strongest[0]][strongest[1]] for row in history.column("prefix_matching")]
     formed = formation_step(history.column("step"), curve)
     jumped = phase_change_step(history.column("step"), history.column("icl_score"))
     assert abs(formed - jumped) <= 0.1 * recipe.steps, (formed, jumped)
-    assert history.column("copying")[-1][strongest[0]][strongest[1]] > 0.5, "an induction head copies"
+    assert history.column("copying")[-1][strongest[0]][strongest[1]] > 0.5, (
+        "an induction head copies"
+    )
 
 
 @pytest.mark.slow
@@ -293,14 +322,19 @@ def test_check_knock_out(runs):
     def knock_out(model, tokens, layer, head, shift=0):
         def zero_head(module, inputs):
             mixed = inputs[0].clone()
-            mixed[..., (head + shift) % model.shape.heads * size:((head + shift) % model.shape.heads + 1) * size] = 0.0
+            mixed[
+                ...,
+                (head + shift) % model.shape.heads * size : ((head + shift) % model.shape.heads + 1)
+                * size,
+            ] = 0.0
             return (mixed,)
 
         hook = model.attention[layer].out.register_forward_pre_hook(zero_head)
         try:
             with torch.no_grad():
                 losses = torch.nn.functional.cross_entropy(
-                    model(tokens)[:, :-1].transpose(1, 2), tokens[:, 1:], reduction="none").mean(0)
+                    model(tokens)[:, :-1].transpose(1, 2), tokens[:, 1:], reduction="none"
+                ).mean(0)
         finally:
             hook.remove()
         return float(losses[data.late_position] - losses[data.early_position])

@@ -5,7 +5,13 @@ import pytest
 
 from emergent.core.checks import CheckFailed
 from emergent.emergence import exercises as emergence
-from emergent.emergence.shapes import multistep_accuracy, skill, smooth_accuracy, u_shape_bottom, u_shaped_accuracy
+from emergent.emergence.shapes import (
+    multistep_accuracy,
+    skill,
+    smooth_accuracy,
+    u_shape_bottom,
+    u_shaped_accuracy,
+)
 
 SCALE = np.linspace(18, 26, 801)  # log10 training FLOPs
 
@@ -33,7 +39,11 @@ def test_more_steps_look_more_emergent():
     middle = np.searchsorted(SCALE, 21.0)
     assert ten[middle] < five[middle] < 0.05 < one[middle]
     # and steeper where it finally rises (relative to its final value)
-    assert steepest_slope(ten / ten[-1]) > steepest_slope(five / five[-1]) > steepest_slope(one / one[-1])
+    assert (
+        steepest_slope(ten / ten[-1])
+        > steepest_slope(five / five[-1])
+        > steepest_slope(one / one[-1])
+    )
     with pytest.raises(ValueError, match="sub-step"):
         multistep_accuracy(SCALE, k=0)
 

@@ -34,7 +34,13 @@ FEW_SHOT = [
 AUGMENTED = [
     ("Instruction following (finetuning)", "1.3E+23", "68B", "FLAN", "Wei et al. (2022a)"),
     ("Scratchpad: 8-digit addition (finetuning)", "8.9E+19", "40M", "LaMDA", "Nye et al. (2021)"),
-    ("Using open-book knowledge for fact checking", "1.3E+22", "7.1B", "Gopher", "Rae et al. (2021)"),
+    (
+        "Using open-book knowledge for fact checking",
+        "1.3E+22",
+        "7.1B",
+        "Gopher",
+        "Rae et al. (2021)",
+    ),
     ("Chain-of-thought: Math word problems", "1.3E+23", "68B", "LaMDA", "Wei et al. (2022b)"),
     ("Chain-of-thought: StrategyQA", "2.9E+23", "62B", "PaLM", "Chowdhery et al. (2022)"),
     ("Differentiable search index", "3.3E+22", "11B", "T5", "Tay et al. (2022b)"),
@@ -48,7 +54,9 @@ AUGMENTED = [
 ]
 
 
-@pytest.mark.parametrize("family, seed_rows", [("few-shot prompting", FEW_SHOT), ("augmented prompting", AUGMENTED)])
+@pytest.mark.parametrize(
+    "family, seed_rows", [("few-shot prompting", FEW_SHOT), ("augmented prompting", AUGMENTED)]
+)
 def test_data_file_matches_the_seed_tables_row_for_row(family, seed_rows):
     rows = load_thresholds(family)
     assert len(rows) == len(seed_rows)
@@ -111,7 +119,9 @@ def test_task_success_forms_and_shapes():
     assert task_success(grid, 3).shape == (11,)
     np.testing.assert_allclose(task_success(grid, 3), grid**3)
     # more steps: lower success, and a steeper relative rise (the point of the chapter)
-    assert task_success(0.6, 10) / task_success(0.4, 10) > task_success(0.6, 5) / task_success(0.4, 5)
+    assert task_success(0.6, 10) / task_success(0.4, 10) > task_success(0.6, 5) / task_success(
+        0.4, 5
+    )
 
 
 @pytest.mark.parametrize("k", [0, -1, -5])

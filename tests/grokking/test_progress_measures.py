@@ -10,7 +10,12 @@ import torch.nn.functional as F
 from emergent.core.checks import CheckFailed
 from emergent.grokking import exercises, fourier
 from emergent.grokking import progress_measures as measures
-from emergent.grokking.modular_addition import GrokConfig, ModularMLP, grokking_run, modular_addition_split
+from emergent.grokking.modular_addition import (
+    GrokConfig,
+    ModularMLP,
+    grokking_run,
+    modular_addition_split,
+)
 from emergent.grokking.transformer import ModularTransformer
 
 
@@ -18,7 +23,10 @@ def planted_logits(p, keys, scale=4.0):
     """Logits sum_k scale * cos(w_k (a + b - c)): a perfect Fourier circuit at the planted keys."""
     pairs, labels = measures.all_pairs(p)
     answers = torch.arange(p, dtype=torch.double)
-    logits = sum(scale * torch.cos(2 * torch.pi * k * (pairs.sum(1, keepdim=True).double() - answers) / p) for k in keys)
+    logits = sum(
+        scale * torch.cos(2 * torch.pi * k * (pairs.sum(1, keepdim=True).double() - answers) / p)
+        for k in keys
+    )
     return logits, labels
 
 
@@ -34,7 +42,9 @@ def test_excluding_the_planted_keys_leaves_a_uniform_guess():
     excluded = measures.excluded_logits(logits, 31, [2, 7, 11])
     assert torch.allclose(excluded, torch.zeros_like(excluded), atol=1e-9)
     assert math.isclose(float(F.cross_entropy(excluded, labels)), math.log(31), rel_tol=1e-9)
-    untouched = measures.excluded_logits(logits, 31, [1, 3, 5])  # other frequencies: nothing to take out
+    untouched = measures.excluded_logits(
+        logits, 31, [1, 3, 5]
+    )  # other frequencies: nothing to take out
     assert torch.allclose(untouched, logits, atol=1e-9)
 
 
@@ -48,7 +58,9 @@ def test_restricting_to_the_planted_keys_keeps_everything_and_to_others_nothing(
 
 
 def test_removing_planted_frequencies_from_an_embedding():
-    embedding = fourier.synthetic_embedding(29, [3, 8], dim=16, seed=2) + 0.7  # a mean that must survive
+    embedding = (
+        fourier.synthetic_embedding(29, [3, 8], dim=16, seed=2) + 0.7
+    )  # a mean that must survive
     emptied = measures.without_frequencies(embedding, [3, 8])
     assert np.allclose(emptied, embedding.mean(axis=0), atol=1e-9)  # only the mean is left
     assert np.allclose(measures.without_frequencies(embedding, [1, 5, 13]), embedding, atol=1e-9)
@@ -59,8 +71,12 @@ def test_neurons_and_readout_reproduce_the_models_logits():
     mlp = ModularMLP(11, 8, 16)
     assert torch.allclose(mlp(pairs), mlp.neurons(pairs) @ mlp.readout() + mlp.out.bias, atol=1e-5)
     transformer = ModularTransformer(11, 16, 4, 32)
-    direct = (transformer._after_attention(pairs)[:, -1] + transformer.mlp_out.bias) @ transformer.unembed
-    assert torch.allclose(transformer(pairs), transformer.neurons(pairs) @ transformer.readout() + direct, atol=1e-5)
+    direct = (
+        transformer._after_attention(pairs)[:, -1] + transformer.mlp_out.bias
+    ) @ transformer.unembed
+    assert torch.allclose(
+        transformer(pairs), transformer.neurons(pairs) @ transformer.readout() + direct, atol=1e-5
+    )
 
 
 def test_bad_input_is_refused_with_what_to_fix():
@@ -102,16 +118,22 @@ def test_the_books_run_needs_its_strongest_frequencies(book_models):
         model, history = grokking_run(config, progress=False)
     _, _, test_x, test_y = modular_addition_split(config.p, config.fraction, config.seed)
     ranked = fourier.strongest_first(np.array(history.extras["embed_final"]))
-    intact = measures.accuracy_without(model, config.p, [ranked[-1]], test_x, test_y)  # the weakest one: no harm
+    intact = measures.accuracy_without(
+        model, config.p, [ranked[-1]], test_x, test_y
+    )  # the weakest one: no harm
     strongest = measures.accuracy_without(model, config.p, ranked[:10], test_x, test_y)
-    others = [measures.accuracy_without(model, config.p, o, test_x, test_y)
-              for o in measures.other_frequencies(config.p, ranked[:10], 10, draws=3)]
+    others = [
+        measures.accuracy_without(model, config.p, o, test_x, test_y)
+        for o in measures.other_frequencies(config.p, ranked[:10], 10, draws=3)
+    ]
     assert intact >= 0.99
     assert strongest < 0.3, "without its ten strongest frequencies the model should lose the rule"
     assert min(others) > strongest + 0.3, "as many other frequencies should matter far less"
     train_x, _, _, _ = modular_addition_split(config.p, config.fraction, config.seed)
     losses = measures.progress_losses(model, config.p, ranked[:10], train_x)
-    assert losses["restricted_loss"] < 0.1, "the strongest frequencies alone should carry the prediction"
+    assert losses["restricted_loss"] < 0.1, (
+        "the strongest frequencies alone should carry the prediction"
+    )
     assert losses["excluded_loss"] > 1.0, "without them the training pairs should be lost too"
 
 
@@ -121,7 +143,11 @@ def test_logging_the_progress_measures_does_not_change_the_run(book_models):
     with book_models():
         _, plain = grokking_run(config, progress=False)
         keys = fourier.frequencies_above(np.array(plain.extras["embed_final"]), 2 / 29)
-        _, watched = grokking_run(config.with_(progress_frequencies=tuple(sorted(keys))), progress=False)
+        _, watched = grokking_run(
+            config.with_(progress_frequencies=tuple(sorted(keys))), progress=False
+        )
     assert watched.column("test_loss") == plain.column("test_loss")
     restricted = watched.column("restricted_loss")
-    assert restricted[-1] < restricted[0] - 1.0, "the restricted loss should fall as the circuit forms"
+    assert restricted[-1] < restricted[0] - 1.0, (
+        "the restricted loss should fall as the circuit forms"
+    )

@@ -6,7 +6,9 @@ from emergent.knowledge.fact_model import FactRecipe, fact_model_run
 from emergent.knowledge.knowledge_base import WorldConfig
 
 SMALL_WORLD = WorldConfig(n_entities=24, n_first=6, n_last=6, relations=("city", "job"))
-SMALL_RECIPE = FactRecipe(n_layer=2, n_embd=32, n_head=4, steps=300, batch_size=64, learning_rate=5e-3)
+SMALL_RECIPE = FactRecipe(
+    n_layer=2, n_embd=32, n_head=4, steps=300, batch_size=64, learning_rate=5e-3
+)
 
 
 @pytest.fixture(scope="session")

@@ -66,7 +66,9 @@ def test_fine_tuning_baseline_and_bad_input(trained):
         editor.rome_delta_w(0, "city", "doctor")
     with pytest.raises(ValueError, match="position"):
         editing.Editor(model, kb, 0, position="middle")
-    subject_edit = editing.Editor(model, kb, 0).rome_delta_w(entity, relation, new)  # ROME's own site
+    subject_edit = editing.Editor(model, kb, 0).rome_delta_w(
+        entity, relation, new
+    )  # ROME's own site
     assert torch.linalg.matrix_rank(subject_edit, rtol=1e-4) == 1
     with pytest.raises(ValueError, match="method"):
         editing.run_edits(editor, [(0, "city", "oslo")], method="retrain")

@@ -4,14 +4,14 @@ import pytest
 import torch
 
 from emergent.knowledge import editing
-from emergent.knowledge import interpretability
+from emergent.knowledge import parameters
 from emergent.knowledge import superposition
 from emergent.core.checks import CheckFailed
 from emergent.knowledge import exercises as knowledge
 
 
 def test_block_parameters_check():
-    assert knowledge.check_block_parameters(interpretability.block_parameters)
+    assert knowledge.check_block_parameters(parameters.block_parameters)
 
     def forgot_biases(d, d_ff=None):
         d_ff = d_ff or 4 * d

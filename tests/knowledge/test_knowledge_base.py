@@ -4,7 +4,12 @@ import random
 
 import pytest
 
-from emergent.knowledge.knowledge_base import OPENINGS, WorldConfig, batch_prompts, make_knowledge_base
+from emergent.knowledge.knowledge_base import (
+    OPENINGS,
+    WorldConfig,
+    batch_prompts,
+    make_knowledge_base,
+)
 
 
 def test_world_is_complete_and_repeatable():

@@ -75,9 +75,9 @@ def test_cached_sweep_round_trips():
 
 def test_plateau_counts_find_pairs_and_pentagons():
     angles = torch.arange(5) * 2 * math.pi / 5
-    pentagon = torch.stack([angles.cos(), angles.sin()])             # five features in two dimensions
+    pentagon = torch.stack([angles.cos(), angles.sin()])  # five features in two dimensions
     pair = torch.tensor([[1.0, -1.0]])
-    W = torch.block_diag(pentagon, pair, torch.tensor([[1.0]]))      # (4, 8): pentagon, pair, one alone
+    W = torch.block_diag(pentagon, pair, torch.tensor([[1.0]]))  # (4, 8): pentagon, pair, one alone
     counts = sp.dimension_plateaus(torch.cat([W, torch.zeros(4, 1)], 1))  # and one dropped feature
     assert counts == {"1": 1, "1/2": 2, "2/5": 5, "1/3": 0, "other": 0}
     with pytest.raises(ValueError, match="tolerance"):

@@ -19,20 +19,28 @@ def test_pairs_differ_only_in_the_lower_operand_digits_and_the_carry():
     assert set(pairs.carry.tolist()) == {0, 1}
     for n in range(len(pairs)):
         clean, corrupt = decode(pairs.clean[n]), decode(pairs.corrupt[n])
-        a, b = int(clean[:width]), int(clean[width + 1:2 * width + 1])
-        a2, b2 = int(corrupt[:width]), int(corrupt[width + 1:2 * width + 1])
+        a, b = int(clean[:width]), int(clean[width + 1 : 2 * width + 1])
+        a2, b2 = int(corrupt[:width]), int(corrupt[width + 1 : 2 * width + 1])
         i = int(pairs.digit[n])
         lower = i - 1
-        assert a + b - (a2 + b2) in (10 * 10**lower, -10 * 10**lower), "the lower digits' sum moves by exactly 10"
+        assert a + b - (a2 + b2) in (10 * 10**lower, -10 * 10**lower), (
+            "the lower digits' sum moves by exactly 10"
+        )
         differs = [k for k in range(len(clean)) if clean[k] != corrupt[k]]
         operand_positions = {width - 1 - lower, 2 * width - lower}
         start = answer_start(width)
         # before the predicting position only the two operand digits may differ
         assert {k for k in differs if k <= int(pairs.position[n])} <= operand_positions
-        carry = int(_digits(a, lower) + _digits(b, lower) + (a % 10**lower + b % 10**lower >= 10**lower) >= 10)
+        carry = int(
+            _digits(a, lower) + _digits(b, lower) + (a % 10**lower + b % 10**lower >= 10**lower)
+            >= 10
+        )
         assert carry == int(pairs.carry[n])
         assert int(pairs.clean_answer[n]) == int(clean[start + i]) == _digits(a + b, i)
-        assert int(pairs.corrupt_answer[n]) == (int(pairs.clean_answer[n]) + (1 if carry == 0 else -1)) % 10
+        assert (
+            int(pairs.corrupt_answer[n])
+            == (int(pairs.clean_answer[n]) + (1 if carry == 0 else -1)) % 10
+        )
         assert int(pairs.position[n]) == start - 1 + i
 
 
@@ -46,7 +54,9 @@ def test_pairs_refuse_bad_input():
 @pytest.fixture(scope="module")
 def random_model():
     torch.manual_seed(0)
-    return tiny_gpt2(TinyGPT2(vocab_size=VOCAB_SIZE, n_positions=18, n_layer=2, n_head=4, n_embd=16), seed=1)
+    return tiny_gpt2(
+        TinyGPT2(vocab_size=VOCAB_SIZE, n_positions=18, n_layer=2, n_head=4, n_embd=16), seed=1
+    )
 
 
 def test_patching_nothing_changes_nothing_and_every_head_moves_everything(random_model):
@@ -56,11 +66,17 @@ def test_patching_nothing_changes_nothing_and_every_head_moves_everything(random
     corrupt = circuit.logit_difference(random_model, pairs.corrupt, pairs)
     with circuit.patched(random_model, pairs.position, {}):
         assert torch.allclose(circuit.logit_difference(random_model, pairs.clean, pairs), clean)
-    every_head = {("heads", layer): (torch.arange(16), corrupt_inputs[("heads", layer)]) for layer in range(2)}
+    every_head = {
+        ("heads", layer): (torch.arange(16), corrupt_inputs[("heads", layer)]) for layer in range(2)
+    }
     with circuit.patched(random_model, pairs.position, every_head):
         # all that differs at the predicting position arrives through attention: patch it all, get the corrupted run
-        assert torch.allclose(circuit.logit_difference(random_model, pairs.clean, pairs), corrupt, atol=1e-5)
-    assert torch.allclose(circuit.logit_difference(random_model, pairs.clean, pairs), clean)  # hooks are gone
+        assert torch.allclose(
+            circuit.logit_difference(random_model, pairs.clean, pairs), corrupt, atol=1e-5
+        )
+    assert torch.allclose(
+        circuit.logit_difference(random_model, pairs.clean, pairs), clean
+    )  # hooks are gone
 
 
 def test_head_columns_and_components(random_model):
@@ -95,9 +111,15 @@ def test_patch_effect_and_its_exercise_check():
     with pytest.raises(ValueError, match="nothing to move"):
         circuit.patch_effect([1, 1], [1, 1], [2, 2])
     assert exercises.check_patch_effect(circuit.patch_effect)
+
     def mean_of_ratios(clean, corrupt, patched):
         with np.errstate(divide="ignore", invalid="ignore"):
-            return float(np.mean((np.asarray(patched) - np.asarray(clean)) / (np.asarray(corrupt) - np.asarray(clean))))
+            return float(
+                np.mean(
+                    (np.asarray(patched) - np.asarray(clean))
+                    / (np.asarray(corrupt) - np.asarray(clean))
+                )
+            )
 
     with pytest.raises(CheckFailed):
         exercises.check_patch_effect(mean_of_ratios)
@@ -122,5 +144,8 @@ def test_the_largest_member_carries_through_a_few_heads_and_one_mlp(book_models)
     lower = lambda group: np.mean([shares[l, h, 2] + shares[l, h, 3] for l, h in group])
     assert lower(carrying) > 2 * lower(rest), "the carry heads read the digits one place lower"
     assert np.allclose(shares.sum(axis=2), 1.0, atol=1e-5)
-    mlp = [patcher.effect({("neurons", layer): list(range(4 * shape.n_embd))}) for layer in range(shape.n_layer)]
+    mlp = [
+        patcher.effect({("neurons", layer): list(range(4 * shape.n_embd))})
+        for layer in range(shape.n_layer)
+    ]
     assert max(mlp) > 0.8, "one MLP layer should carry nearly all of the carry"

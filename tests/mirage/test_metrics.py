@@ -41,9 +41,13 @@ def test_metrics_on_a_hand_made_example():
     generated = np.array([[1, 2, 3], [5, 6, 0]])
     assert mirage.exact_match(generated, target) == 0.5
     assert mirage.per_token_accuracy(generated, target) == pytest.approx(0.5)
-    assert mirage.token_edit_distance(generated, target) == pytest.approx(1.0)  # 456 -> 560: delete 4, add 0
+    assert mirage.token_edit_distance(generated, target) == pytest.approx(
+        1.0
+    )  # 456 -> 560: delete 4, add 0
     assert mirage.levenshtein("kitten", "sitting") == 3
-    assert mirage.target_log_probability([[0.5, 0.5], [1.0, 1.0]]) == pytest.approx(math.log(0.25) / 2)
+    assert mirage.target_log_probability([[0.5, 0.5], [1.0, 1.0]]) == pytest.approx(
+        math.log(0.25) / 2
+    )
 
 
 def test_emergence_score_separates_a_line_from_a_jump():
@@ -51,7 +55,9 @@ def test_emergence_score_separates_a_line_from_a_jump():
     assert mirage.emergence_score(x, x / 7) == pytest.approx(6.0)
     jump = np.array([0, 0, 0, 0, 0, 0.4, 1.0])
     assert mirage.emergence_score(x, jump, resolution=0.01) > 50
-    assert mirage.emergence_score(x[::-1], jump, 0.01) == mirage.emergence_score(x, jump[::-1], 0.01)  # sorted by scale
+    assert mirage.emergence_score(x[::-1], jump, 0.01) == mirage.emergence_score(
+        x, jump[::-1], 0.01
+    )  # sorted by scale
     with pytest.raises(ValueError, match="resolution"):
         mirage.emergence_score(x, np.zeros(7) + np.array([0, 0, 0, 0, 0, 0, 1.0]))
 
@@ -99,7 +105,7 @@ def test_multiple_choice_grade_is_sharp_and_brier_smooth():
     scores = np.log(np.array([[0.4, 0.3, 0.2, 0.1], [0.2, 0.5, 0.2, 0.1]]))
     assert mirage.multiple_choice_grade(scores, np.array([0, 0])) == 0.5
     uniform = np.zeros((1, 4))
-    assert mirage.brier_score(uniform, np.array([0])) == pytest.approx(0.75 ** 2 + 3 * 0.25 ** 2)
+    assert mirage.brier_score(uniform, np.array([0])) == pytest.approx(0.75**2 + 3 * 0.25**2)
 
 
 def test_exercise_checks_pass_the_reference_and_catch_mistakes():
@@ -110,9 +116,13 @@ def test_exercise_checks_pass_the_reference_and_catch_mistakes():
     with pytest.raises(CheckFailed, match="Bad-input case"):
         exercises.check_exact_match_prediction(lambda p, L: p**L)
     with pytest.raises(CheckFailed, match="1234"):
-        exercises.check_levenshtein(lambda a, b: sum(x != y for x, y in zip(a, b)) + abs(len(a) - len(b)))
+        exercises.check_levenshtein(
+            lambda a, b: sum(x != y for x, y in zip(a, b)) + abs(len(a) - len(b))
+        )
     with pytest.raises(CheckFailed, match="Sort by scale"):
-        exercises.check_emergence_score(lambda x, y: (max(y) - min(y)) / math.sqrt(np.median(np.diff(y) ** 2)))
+        exercises.check_emergence_score(
+            lambda x, y: (max(y) - min(y)) / math.sqrt(np.median(np.diff(y) ** 2))
+        )
     with pytest.raises(CheckFailed, match="3 / a"):
         exercises.check_items_to_resolve(lambda a: math.ceil(3 / a) if 0 < a <= 1 else int("x"))
 
@@ -144,7 +154,9 @@ def test_on_the_trained_family_exact_match_looks_emergent_and_edit_distance_does
     sharp = mirage.emergence_score(N, scores["exact_match"][:, -1], resolution=1 / 500)
     smooth = mirage.emergence_score(N, -scores["edit_distance"][:, -1], resolution=1 / 500)
     assert sharp >= 3 * smooth, (sharp, smooth)
-    assert scores["exact_match"][0, -1] < 0.05 < scores["exact_match"][-1, -1]  # near zero, then a jump
+    assert (
+        scores["exact_match"][0, -1] < 0.05 < scores["exact_match"][-1, -1]
+    )  # near zero, then a jump
     mean_error = np.mean(np.abs(scores["accuracy_to_the_L"] - scores["exact_match"]))
     assert mean_error < 0.1, mean_error  # exact match ≈ p^L
 
@@ -154,8 +166,15 @@ from hypothesis import strategies as st  # noqa: E402
 
 
 @settings(max_examples=200, deadline=None)
-@given(log_n=st.floats(0, 12), log_c=st.floats(0, 8), alpha=st.floats(-2, -0.05), length=st.integers(1, 60))
-def test_exact_match_at_length_L_is_the_one_token_curve_shifted_along_log_N(log_n, log_c, alpha, length):
+@given(
+    log_n=st.floats(0, 12),
+    log_c=st.floats(0, 8),
+    alpha=st.floats(-2, -0.05),
+    length=st.integers(1, 60),
+)
+def test_exact_match_at_length_L_is_the_one_token_curve_shifted_along_log_N(
+    log_n, log_c, alpha, length
+):
     n, c = 10.0**log_n, 10.0**log_c
     at_length = mirage.exact_match_prediction(mirage.token_probability(n, c, alpha), length)
     shifted = mirage.token_probability(n * length ** (1 / alpha), c, alpha)
@@ -172,7 +191,9 @@ def test_the_rise_has_the_same_width_in_decades_for_every_length(alpha):
         measured.append(np.log10(n[np.argmax(curve >= 0.9)] / n[np.argmax(curve >= 0.1)]))
     assert np.ptp(measured) < 1e-3
     assert measured[0] == pytest.approx(mirage.rise_width_decades(alpha), abs=1e-3)
-    assert mirage.rise_width_decades(-0.5) == pytest.approx(2.68, abs=0.01)  # the value the chapter prints
+    assert mirage.rise_width_decades(-0.5) == pytest.approx(
+        2.68, abs=0.01
+    )  # the value the chapter prints
 
 
 def test_carry_free_digits_are_the_ones_without_a_carry_from_below():
@@ -180,8 +201,12 @@ def test_carry_free_digits_are_the_ones_without_a_carry_from_below():
     mask = mirage.needs_no_carry(np.array([15, 21]), np.array([17, 13]), 2)
     assert mask.tolist() == [[True, False], [True, True]]
     target = np.array([[2, 3, 0], [4, 3, 0]])  # answers units first, then the carry-out digit
-    generated = np.array([[2, 9, 9], [4, 9, 0]])  # only the tens digit of the second answer is wrong
-    all_right, fraction = mirage.carry_free_scores(generated, target, np.array([15, 21]), np.array([17, 13]))
+    generated = np.array(
+        [[2, 9, 9], [4, 9, 0]]
+    )  # only the tens digit of the second answer is wrong
+    all_right, fraction = mirage.carry_free_scores(
+        generated, target, np.array([15, 21]), np.array([17, 13])
+    )
     assert all_right.tolist() == [True, False] and fraction.tolist() == [1.0, 0.5]
 
 

@@ -43,16 +43,35 @@ def test_loss_threshold_recovers_a_planted_hinge():
     checkpoints = []
     for f in final:  # each member's loss falls from 3 to its final value over four checkpoints
         losses = np.linspace(3.0, f, 5)[:-1]
-        checkpoints.append([{"step": 200 * (k + 1), "loss": x, "loss_5": x, "exact_5": float(fc.hinge(x, threshold, slope))}
-                            for k, x in enumerate(losses)])
-    members = members_from(final, [float(fc.hinge(x, threshold, slope)) for x in final], checkpoints=checkpoints)
+        checkpoints.append(
+            [
+                {
+                    "step": 200 * (k + 1),
+                    "loss": x,
+                    "loss_5": x,
+                    "exact_5": float(fc.hinge(x, threshold, slope)),
+                }
+                for k, x in enumerate(losses)
+            ]
+        )
+    members = members_from(
+        final, [float(fc.hinge(x, threshold, slope)) for x in final], checkpoints=checkpoints
+    )
     forecast = fc.loss_threshold(members, TARGET, digits=5, bootstrap=100)
     assert forecast.decided
-    assert forecast.value == pytest.approx(float(fc.hinge(power_law(TARGET, *truth), threshold, slope)), abs=0.03)
+    assert forecast.value == pytest.approx(
+        float(fc.hinge(power_law(TARGET, *truth), threshold, slope)), abs=0.03
+    )
 
 
 def test_loss_threshold_cannot_decide_before_any_checkpoint_crosses_and_says_so():
-    final = [2.4, 2.2, 2.0, 1.7, 1.4]  # steeply falling: the target's loss lies below every loss seen
+    final = [
+        2.4,
+        2.2,
+        2.0,
+        1.7,
+        1.4,
+    ]  # steeply falling: the target's loss lies below every loss seen
     forecast = fc.loss_threshold(members_from(final, [0.0] * 5), TARGET, digits=5, bootstrap=100)
     assert not forecast.decided and "cannot say" in forecast.note
     assert (forecast.estimate().low, forecast.estimate().high) == (0.0, 1.0)
@@ -64,8 +83,12 @@ def test_finetuning_law_recovers_the_onset_it_was_made_from():
     examples = np.tile([0, 1e3, 1e4, 1e5], 4)
     exact = fc.emergence_law(np.log10(sizes), examples, onset, shift, slope, reference)
     forecast = fc.finetuning_law(sizes, examples, exact, TARGET, reference=reference, bootstrap=50)
-    assert forecast.value == pytest.approx(float(fc.emergence_law(5.0, 0, onset, shift, slope, reference)), abs=0.05)
-    assert fc.fit_emergence_law(np.log10(sizes), examples, exact, reference)[0] == pytest.approx(onset, abs=0.1)
+    assert forecast.value == pytest.approx(
+        float(fc.emergence_law(5.0, 0, onset, shift, slope, reference)), abs=0.05
+    )
+    assert fc.fit_emergence_law(np.log10(sizes), examples, exact, reference)[0] == pytest.approx(
+        onset, abs=0.1
+    )
 
 
 def test_naive_extrapolation_continues_the_line_through_the_last_three():

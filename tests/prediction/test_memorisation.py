@@ -8,8 +8,15 @@ import torch
 
 from emergent.core.checks import CheckFailed
 from emergent.prediction import exercises
-from emergent.prediction.memorisation import (FactBook, Memoriser, exposures_to_memorise, fact_text,
-                                              learning_rate_for, memorised_fraction, steps_per_round)
+from emergent.prediction.memorisation import (
+    FactBook,
+    Memoriser,
+    exposures_to_memorise,
+    fact_text,
+    learning_rate_for,
+    memorised_fraction,
+    steps_per_round,
+)
 
 
 class Oracle(torch.nn.Module):
@@ -35,14 +42,20 @@ def test_memorised_fraction_counts_first_choices_group_by_group():
     _, _, group = book.tokens()
     fraction = memorised_fraction(Oracle(book, known=group == 2), book)
     assert fraction[2] == 1.0
-    assert all(0.0 <= f < 0.5 for g, f in enumerate(fraction) if g != 2)  # only the '0' digits come right
+    assert all(
+        0.0 <= f < 0.5 for g, f in enumerate(fraction) if g != 2
+    )  # only the '0' digits come right
 
 
 def test_facts_are_distinct_random_and_seen_as_often_as_their_group_says():
     book = FactBook(facts_per_group=16)
     ids, labels, group = book.tokens()
-    assert len({tuple(r) for r in ids[:, : book.key_length].tolist()}) == book.facts  # distinct keys
-    assert (labels[:, : book.key_length + 1] == -100).all() and (labels[:, book.key_length + 1 :] >= 26).all()
+    assert (
+        len({tuple(r) for r in ids[:, : book.key_length].tolist()}) == book.facts
+    )  # distinct keys
+    assert (labels[:, : book.key_length + 1] == -100).all() and (
+        labels[:, book.key_length + 1 :] >= 26
+    ).all()
     counts = np.bincount(book.round_order(0, seed=0), minlength=book.facts)
     assert (counts == np.array(book.frequencies)[group]).all()
     assert steps_per_round(book, 32) == int(np.ceil(16 * 15 / 32))
@@ -59,7 +72,9 @@ def test_exposures_count_rounds_times_frequency_at_the_first_crossing():
         exposures_to_memorise([0.1, 1.2], 1)
     assert exercises.check_exposures_to_memorise(exposures_to_memorise)
     with pytest.raises(CheckFailed, match="Case"):
-        exercises.check_exposures_to_memorise(lambda curve, f, q: int(np.argmax(np.array(curve) >= q)))
+        exercises.check_exposures_to_memorise(
+            lambda curve, f, q: int(np.argmax(np.array(curve) >= q))
+        )
 
 
 def test_bad_settings_say_what_to_fix():
@@ -81,8 +96,11 @@ def test_a_wide_model_memorises_the_facts_in_fewer_exposures_than_a_narrow_one()
     book = FactBook(facts_per_group=16, frequencies=(1, 4))
     exposures = {}
     for width in (16, 64):
-        _, history = memoriser_run(Memoriser(width=width, rounds=60, learning_rate=learning_rate_for(width)), book,
-                                   progress=False)
+        _, history = memoriser_run(
+            Memoriser(width=width, rounds=60, learning_rate=learning_rate_for(width)),
+            book,
+            progress=False,
+        )
         found = exposures_to_memorise(memorisation_curve(history, 1), 1)
         exposures[width] = 61 if found is None else found
     assert exposures[64] < exposures[16], exposures

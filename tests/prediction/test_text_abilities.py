@@ -17,7 +17,9 @@ def test_a_repeated_name_is_scored_on_the_bytes_after_its_first():
 
 def test_a_name_cut_off_by_the_window_does_not_count():
     assert name_targets(torch.tensor([list(b"name = 1; nam")])) == []
-    assert name_targets(torch.tensor([list(b"name = 1; name")])) == []  # it might go on past the window
+    assert (
+        name_targets(torch.tensor([list(b"name = 1; name")])) == []
+    )  # it might go on past the window
 
 
 def test_the_noise_ceiling_is_one_for_a_noiseless_measure_and_zero_when_halves_disagree():
@@ -32,6 +34,10 @@ def test_the_noise_ceiling_is_one_for_a_noiseless_measure_and_zero_when_halves_d
 
 def test_a_line_is_recovered_and_a_constant_is_refused():
     fit = linear_fit([0, 1, 2, 3], [1, 3, 5, 7])
-    assert fit["slope"] == pytest.approx(2.0) and fit["intercept"] == pytest.approx(1.0) and fit["r"] == pytest.approx(1.0)
+    assert (
+        fit["slope"] == pytest.approx(2.0)
+        and fit["intercept"] == pytest.approx(1.0)
+        and fit["r"] == pytest.approx(1.0)
+    )
     with pytest.raises(ValueError, match="does not vary"):
         linear_fit([0, 1, 2], [1, 1, 1])

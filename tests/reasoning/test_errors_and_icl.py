@@ -22,7 +22,11 @@ def test_each_kind_of_mistake_is_recognised():
     skipped = running_effects("00030425")  # the fifth step (a 1) carried over unchanged
     assert skipped[-1] != problem.answer
     assert classify_error(problem, f"{skipped}>{skipped[-1]}.") == "step missing"
-    bad = lines[:6] + next(s for s in "012345" if s not in (lines[6], running_effects("00031405")[6])) + lines[7]
+    bad = (
+        lines[:6]
+        + next(s for s in "012345" if s not in (lines[6], running_effects("00031405")[6]))
+        + lines[7]
+    )
     assert classify_error(problem, f"{bad}>{wrong_answer}.") == "wrong step"
     counts = error_counts([problem, problem], [format_scratchpad(problem.steps), "0003"])
     assert counts == {"format": 1}
@@ -36,6 +40,7 @@ def test_exercise_checks_accept_the_references_and_catch_a_commuting_formatter()
 
     def commuting(steps):  # applies the table the wrong way round
         from emergent.reasoning.tasks import TABLE
+
         effect, out = 0, ""
         for s in steps:
             effect = TABLE[int(s)][effect]
@@ -68,6 +73,8 @@ def test_in_context_accuracy_is_a_guess_without_examples_and_perfect_with_one_fo
     assert accuracy.shape == (20, 3)
     assert accuracy[:, 0].mean() < 0.2 and (accuracy[:, 1:] == 1.0).all()
     prompts = repeated_prompts(4, period=5, copies=2, vocab_size=16)
-    assert (prompts[:, :5] == prompts[:, 5:]).all() and all(len(set(r[:5].tolist())) == 5 for r in prompts)
+    assert (prompts[:, :5] == prompts[:, 5:]).all() and all(
+        len(set(r[:5].tolist())) == 5 for r in prompts
+    )
     with pytest.raises(ValueError, match="at least 7"):
         repeated_prompts(2, period=7, copies=2, vocab_size=6)

@@ -6,17 +6,29 @@ import numpy as np
 import pytest
 
 from emergent.reasoning import tasks
-from emergent.reasoning.tasks import (Composition, composition_answer, composition_prompt, format_scratchpad,
-                                      parse_answer, random_composition, running_effects, serial_depth)
+from emergent.reasoning.tasks import (
+    Composition,
+    composition_answer,
+    composition_prompt,
+    format_scratchpad,
+    parse_answer,
+    random_composition,
+    running_effects,
+    serial_depth,
+)
 
 
 def test_the_table_is_the_group_of_rearrangements_of_three_cards():
     table = np.array(tasks.TABLE)
-    assert (table[0] == np.arange(6)).all() and (table[:, 0] == np.arange(6)).all()  # 0 does nothing
+    assert (table[0] == np.arange(6)).all() and (
+        table[:, 0] == np.arange(6)
+    ).all()  # 0 does nothing
     assert all(sorted(row) == list(range(6)) for row in table)  # every row and column a permutation
     for a, b, c in itertools.product(range(6), repeat=3):  # doing things in sequence is associative
         assert table[table[a, b], c] == table[a, table[b, c]]
-    assert any(table[a, b] != table[b, a] for a, b in itertools.product(range(6), repeat=2))  # not commutative
+    assert any(
+        table[a, b] != table[b, a] for a, b in itertools.product(range(6), repeat=2)
+    )  # not commutative
 
 
 @pytest.mark.parametrize("length", range(1, tasks.STEPS + 1))
@@ -34,7 +46,11 @@ def test_scratchpad_and_direct_answers_round_trip_through_the_parser():
     for _ in range(100):
         problem = random_composition(rng, int(rng.integers(1, 9)))
         scratch = parse_answer(composition_answer(problem, "scratchpad"), "scratchpad")
-        assert scratch.well_formed and scratch.lines == problem.running and scratch.answer == problem.answer
+        assert (
+            scratch.well_formed
+            and scratch.lines == problem.running
+            and scratch.answer == problem.answer
+        )
         direct = parse_answer(composition_answer(problem, "direct"), "direct")
         assert direct.well_formed and direct.answer == problem.answer
         assert composition_prompt(problem, "scratchpad").endswith(problem.steps + "=")

@@ -2,7 +2,15 @@ import numpy as np
 import pytest
 
 from emergent.scaling.addition import (
-    AdditionData, IGNORE, answer_start, decode, encode, format_problem, is_held_out, make_batch, held_out_problems,
+    AdditionData,
+    IGNORE,
+    answer_start,
+    decode,
+    encode,
+    format_problem,
+    is_held_out,
+    make_batch,
+    held_out_problems,
 )
 
 
@@ -52,7 +60,9 @@ def test_held_out_problems_are_held_out_and_of_the_right_length():
         assert a.max() < 10**digits and b.max() < 10**digits
     a, b = held_out_problems(5, 5000)
     counts = np.bincount((a + b) % 10, minlength=10)
-    assert counts.min() > 350  # every units digit of the sum is tested (a linear rule would pick one)
+    assert (
+        counts.min() > 350
+    )  # every units digit of the sum is tested (a linear rule would pick one)
     a, b = held_out_problems(4, 300)
     assert len(set(zip(a.tolist(), b.tolist()))) == 300  # distinct when the space allows
 

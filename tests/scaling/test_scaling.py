@@ -93,7 +93,9 @@ def test_bigger_models_learn_text_faster_and_the_sweep_spends_its_budget(tmp_pat
     rows = isoflop_sweep({6e7: [(1, 4), (2, 32)]}, data, progress=False)
     for row in rows:
         one_step = 6 * row["N"] * data.tokens_per_batch
-        assert abs(6 * row["N"] * row["D"] - 6e7) <= one_step / 2 + 1  # C = 6 N D, to the nearest step
+        assert (
+            abs(6 * row["N"] * row["D"] - 6e7) <= one_step / 2 + 1
+        )  # C = 6 N D, to the nearest step
         assert 0 < row["loss"] < math.log(256)
     equal_steps = isoflop_sweep({6 * 25472 * 512 * 60: [(2, 32)]}, data, progress=False)
     small = isoflop_sweep({6 * 252 * 512 * 60: [(1, 4)]}, data, progress=False)

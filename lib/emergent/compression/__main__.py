@@ -34,16 +34,20 @@ def load_model(name_or_folder: str):
         named = cache.entries_named(name_or_folder)
         if not named:
             known = sorted({e["name"] for e in byte_models()})
-            raise CommandError(f"No cached model called {name_or_folder!r} in {cache.cache_dir()}; "
-                               f"byte-level models there: {', '.join(known) or 'none (build the compression chapter first)'}.")
+            raise CommandError(
+                f"No cached model called {name_or_folder!r} in {cache.cache_dir()}; "
+                f"byte-level models there: {', '.join(known) or 'none (build the compression chapter first)'}."
+            )
         folder = named[0]
     try:
         model, _ = cache.load_entry(folder)
     except (cache.CacheEntryError, OSError, ValueError) as error:
         raise CommandError(f"Cannot load the model in {folder}: {error}") from None
     if getattr(model.config, "vocab_size", None) != 256:
-        raise CommandError(f"{folder} holds a model with vocab_size {model.config.vocab_size}; "
-                           "compression needs a byte-level model (vocab_size 256).")
+        raise CommandError(
+            f"{folder} holds a model with vocab_size {model.config.vocab_size}; "
+            "compression needs a byte-level model (vocab_size 256)."
+        )
     return model
 
 
@@ -58,8 +62,13 @@ def run(arguments: argparse.Namespace) -> str:
     """Carry out one command; returns the line to print."""
     if arguments.command == "models":
         rows = byte_models()
-        return "\n".join(f"{e['name']}-{e['key']}  ({e['config']['text_bytes']:,} training bytes)" for e in rows) \
+        return (
+            "\n".join(
+                f"{e['name']}-{e['key']}  ({e['config']['text_bytes']:,} training bytes)"
+                for e in rows
+            )
             or f"no byte-level models in {cache.cache_dir()}"
+        )
     compressor = LMCompressor(load_model(arguments.model))
     data = _read(arguments.source)
     if arguments.command == "compress":
@@ -77,12 +86,19 @@ def run(arguments: argparse.Namespace) -> str:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m emergent.compression", description=__doc__.split("\n\n")[0])
+    top = argparse.ArgumentParser(
+        prog="python -m emergent.compression", description=__doc__.split("\n\n")[0]
+    )
     commands = top.add_subparsers(dest="command", required=True)
     commands.add_parser("models", help="list the byte-level models in the cache")
-    for name, what in (("compress", "compress a file"), ("decompress", "decompress a file made by compress")):
+    for name, what in (
+        ("compress", "compress a file"),
+        ("decompress", "decompress a file made by compress"),
+    ):
         command = commands.add_parser(name, help=what)
-        command.add_argument("--model", required=True, help="a cache entry's name, or a model's folder")
+        command.add_argument(
+            "--model", required=True, help="a cache entry's name, or a model's folder"
+        )
         command.add_argument("source", help="the file to read")
         command.add_argument("target", help="the file to write")
     return top

@@ -47,7 +47,7 @@ def kraft_sum(lengths: Sequence[int]) -> float:
     """``sum 2**-l``. A prefix code with these lengths exists if and only if this is at most 1."""
     if any((not isinstance(l, (int, np.integer))) or l < 0 for l in lengths):
         raise ValueError(f"Code lengths must be non-negative integers, got {list(lengths)!r}.")
-    return float(sum(Fraction(1, 2**int(l)) for l in lengths))
+    return float(sum(Fraction(1, 2 ** int(l)) for l in lengths))
 
 
 def nats_to_bits(nats: float) -> float:
@@ -104,7 +104,9 @@ def _check_symbol(symbol, table: list[Fraction], index: int) -> int:
     if not isinstance(symbol, (int, np.integer)) or not 0 <= symbol < len(table):
         raise ValueError(f"Symbol {index} is {symbol!r}; the alphabet is 0 .. {len(table) - 1}.")
     if table[symbol] == 0:
-        raise ValueError(f"Symbol {index} ({symbol}) has probability 0 under the model, so it cannot be coded.")
+        raise ValueError(
+            f"Symbol {index} ({symbol}) has probability 0 under the model, so it cannot be coded."
+        )
     return int(symbol)
 
 
@@ -146,7 +148,9 @@ def shortest_binary_fraction(low: Fraction, width: Fraction) -> str:
     ``k``; the answer is ``m`` written with ``k`` binary digits.
     """
     if not (0 <= low and width > 0 and low + width <= 1):
-        raise ValueError(f"[low, low + width) must be a non-empty part of [0, 1), got low={low}, width={width}.")
+        raise ValueError(
+            f"[low, low + width) must be a non-empty part of [0, 1), got low={low}, width={width}."
+        )
     k = 0
     while True:
         m = math.ceil(low * 2**k)
@@ -177,12 +181,14 @@ def decode(bits: str, model: Model, length: int) -> list[int]:
     for _ in range(length):
         table = _table(model, message)
         start = low
-        for symbol, p in enumerate(table):
+        for symbol, p in enumerate(table):  # noqa: B007 (the symbol found is used after the loop)
             if start <= value < start + width * p:
                 break
             start += width * p
         else:
-            raise ValueError("These bits do not lie inside any symbol's slice: they were not made by this model.")
+            raise ValueError(
+                "These bits do not lie inside any symbol's slice: they were not made by this model."
+            )
         message.append(symbol)
         low, width = start, width * p
     return message
@@ -204,7 +210,9 @@ def _probability_rows(probabilities, count: int) -> np.ndarray:
     if rows.ndim == 1:
         rows = np.broadcast_to(rows, (count, rows.size))
     if rows.ndim != 2 or rows.shape[0] != count:
-        raise ValueError(f"Need one probability row per symbol ({count}), got an array of shape {rows.shape}.")
+        raise ValueError(
+            f"Need one probability row per symbol ({count}), got an array of shape {rows.shape}."
+        )
     if not np.all(np.isfinite(rows)) or np.any(rows < 0):
         raise ValueError("Probabilities must be finite and non-negative.")
     return np.ascontiguousarray(rows)
@@ -234,7 +242,7 @@ def range_decode(words: np.ndarray, probabilities, count: int) -> np.ndarray:
 def _words_from_bits(bits: str) -> np.ndarray:
     """Pack a bit string into 32-bit words, filling the last word with zeros."""
     bits = bits + "0" * (-len(bits) % 32)
-    return np.array([int(bits[i:i + 32], 2) for i in range(0, len(bits), 32)], dtype=np.uint32)
+    return np.array([int(bits[i : i + 32], 2) for i in range(0, len(bits), 32)], dtype=np.uint32)
 
 
 def range_decode_bits(bits: str, probabilities, count: int) -> np.ndarray:
@@ -277,8 +285,12 @@ def range_encode_shortest(symbols: Sequence[int], probabilities) -> str:
             if decodes(candidate) and decodes(candidate + "1" * 96):
                 return candidate
         k += 1
-        if k > len(point) + 64:  # the whole stream always fits; getting here means it does not decode
-            raise RuntimeError("The range coder's output does not decode to the message it was given.")
+        if (
+            k > len(point) + 64
+        ):  # the whole stream always fits; getting here means it does not decode
+            raise RuntimeError(
+                "The range coder's output does not decode to the message it was given."
+            )
 
 
 # --------------------------------------------------------------------------------------------
@@ -293,7 +305,9 @@ def expected_code_length(confidence: float, accuracy: float, alphabet: int) -> f
     ``confidence == accuracy``: a calibrated model codes best, an over-confident one pays.
     """
     if not 0 < confidence < 1 or not 0 <= accuracy <= 1:
-        raise ValueError(f"Need 0 < confidence < 1 and 0 <= accuracy <= 1, got {confidence}, {accuracy}.")
+        raise ValueError(
+            f"Need 0 < confidence < 1 and 0 <= accuracy <= 1, got {confidence}, {accuracy}."
+        )
     if alphabet < 2:
         raise ValueError(f"An alphabet needs at least 2 symbols, got {alphabet}.")
     wrong = (1 - confidence) / (alphabet - 1)

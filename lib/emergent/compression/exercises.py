@@ -27,9 +27,11 @@ def check_ideal_code_length(student) -> bool:
         ([], _TABLES["fair coin"]),
     ]
     return check_function(
-        student, reference.ideal_code_length, cases,
+        student,
+        reference.ideal_code_length,
+        cases,
         hint="Add -log2 p(symbol) for every symbol; normalise a table of frequencies by its sum first. "
-             "An empty message costs 0 bits.",
+        "An empty message costs 0 bits.",
         raises=[([2], _TABLES["fair coin"])],
     )
 
@@ -44,9 +46,11 @@ def check_bits_per_byte(student) -> bool:
         (0.0, 2.0, "nats"),
     ]
     return check_function(
-        student, reference.bits_per_byte, cases,
+        student,
+        reference.bits_per_byte,
+        cases,
         hint="PyTorch's cross-entropy is in nats: divide by ln 2 to get bits, then divide by the bytes "
-             "one token covers. Refuse a non-positive bytes_per_token or an unknown unit with ValueError.",
+        "one token covers. Refuse a non-positive bytes_per_token or an unknown unit with ValueError.",
         raises=[(1.0, 0.0, "nats"), (1.0, 4.0, "decibels")],
     )
 
@@ -54,25 +58,42 @@ def check_bits_per_byte(student) -> bool:
 def check_decode(student) -> bool:
     """``student(bits, probabilities, length) -> list of symbols``, inverting the teaching coder."""
     cases = []
-    for message, table in [([0, 1, 1, 0], _TABLES["fair coin"]), ([0] * 9 + [1], _TABLES["biased"]),
-                           ([2, 0, 1, 2, 2], _TABLES["frequencies"]), ([3, 3, 0], _TABLES["four symbols"]),
-                           ([], _TABLES["biased"])]:
+    for message, table in [
+        ([0, 1, 1, 0], _TABLES["fair coin"]),
+        ([0] * 9 + [1], _TABLES["biased"]),
+        ([2, 0, 1, 2, 2], _TABLES["frequencies"]),
+        ([3, 3, 0], _TABLES["four symbols"]),
+        ([], _TABLES["biased"]),
+    ]:
         cases.append((reference.encode(message, table), table, len(message)))
     return check_function(
-        student, reference.decode, cases,
+        student,
+        reference.decode,
+        cases,
         hint="Read v = 0.b1b2...bk as a fraction. At each step split the current interval [low, low+width) "
-             "into slices of width width*p(s) in symbol order, pick the slice that contains v, and zoom in. "
-             "Use fractions.Fraction so no rounding creeps in.",
+        "into slices of width width*p(s) in symbol order, pick the slice that contains v, and zoom in. "
+        "Use fractions.Fraction so no rounding creeps in.",
     )
 
 
-def check_llama_compression(answer: float, loss_nats: float = 1.6, bytes_per_token: float = 4.0) -> bool:
+def check_llama_compression(
+    answer: float, loss_nats: float = 1.6, bytes_per_token: float = 4.0
+) -> bool:
     """The compression ratio (raw bytes / compressed bytes) for a given loss and tokeniser."""
-    expected = reference.compression_ratio(reference.bits_per_byte(loss_nats, bytes_per_token, "nats"))
+    expected = reference.compression_ratio(
+        reference.bits_per_byte(loss_nats, bytes_per_token, "nats")
+    )
     return check_value(
-        answer, expected, f"compression ratio at {loss_nats} nats per token and {bytes_per_token} bytes per token",
+        answer,
+        expected,
+        f"compression ratio at {loss_nats} nats per token and {bytes_per_token} bytes per token",
         hint="bits per byte = loss / ln 2 / bytes per token; the ratio is 8 bits per raw byte over that.",
     )
 
 
-__all__ = ["check_ideal_code_length", "check_bits_per_byte", "check_decode", "check_llama_compression"]
+__all__ = [
+    "check_ideal_code_length",
+    "check_bits_per_byte",
+    "check_decode",
+    "check_llama_compression",
+]

@@ -22,14 +22,10 @@ bytes are never returned silently.
 
 from __future__ import annotations
 
-import bz2
 import contextlib
-import gzip
 import hashlib
 import json
-import lzma
 import math
-import sys
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -37,17 +33,19 @@ import constriction
 import numpy as np
 import torch
 import torch.nn.functional as F
-import zstandard
 
 from emergent.compression.arithmetic_coding import CATEGORICAL
-from emergent.compression.stream import HEADER, PREQUENTIAL, STATIC, CompressedStreamError, pack, unpack, verified
-from emergent.core.cache import load_or_train
+from emergent.compression.stream import (
+    HEADER,
+    PREQUENTIAL,
+    STATIC,
+    CompressedStreamError,
+    pack,
+    unpack,
+    verified,
+)
 from emergent.core.config import Config
-from emergent.core.models import TinyGPT2, count_parameters, tiny_gpt2
-from emergent.core.profiles import device
-from emergent.core.seeding import seed_everything
-from emergent.core.text_corpus import byte_windows
-from emergent.core.training import train_language_model
+from emergent.core.models import TinyGPT2, tiny_gpt2
 
 BOS = 10  # every block starts after an implicit newline, which is not part of the data
 MAX_ROWS = 1024  # blocks coded side by side; bounds the memory of the key/value cache
@@ -78,20 +76,29 @@ class Predictor:
     def __init__(self, model, rows: int):
         config = model.config
         if config.vocab_size != 256:
-            raise ValueError(f"A byte-level model needs vocab_size=256, this one has {config.vocab_size}.")
-        self.w = {k: v.detach().to("cpu", torch.float32).clone() for k, v in model.state_dict().items()}
+            raise ValueError(
+                f"A byte-level model needs vocab_size=256, this one has {config.vocab_size}."
+            )
+        self.w = {
+            k: v.detach().to("cpu", torch.float32).clone() for k, v in model.state_dict().items()
+        }
         self.heads, self.width = config.n_head, config.n_embd
         self.layers, self.eps = config.n_layer, config.layer_norm_epsilon
         size = self.width // self.heads
         positions = config.n_positions
         # keys and values of every layer: (rows, heads, positions, head size)
         self.cache = [
-            (torch.zeros(rows, self.heads, positions, size), torch.zeros(rows, self.heads, positions, size))
+            (
+                torch.zeros(rows, self.heads, positions, size),
+                torch.zeros(rows, self.heads, positions, size),
+            )
             for _ in range(self.layers)
         ]
 
     def _norm(self, h, name):
-        return F.layer_norm(h, (self.width,), self.w[name + ".weight"], self.w[name + ".bias"], self.eps)
+        return F.layer_norm(
+            h, (self.width,), self.w[name + ".weight"], self.w[name + ".bias"], self.eps
+        )
 
     def _linear(self, h, name):  # GPT-2's Conv1D: weight stored as (in, out)
         return torch.addmm(self.w[name + ".bias"], h, self.w[name + ".weight"])
@@ -100,18 +107,30 @@ class Predictor:
         """Probabilities of the byte at ``position + 1`` given the tokens up to ``position``: (rows, 256)."""
         rows = tokens.shape[0]
         size = self.width // self.heads
-        h = self.w["transformer.wte.weight"][tokens] + self.w["transformer.wpe.weight"][position]  # (rows, d)
+        h = (
+            self.w["transformer.wte.weight"][tokens] + self.w["transformer.wpe.weight"][position]
+        )  # (rows, d)
         for layer in range(self.layers):
             p = f"transformer.h.{layer}."
-            q, k, v = self._linear(self._norm(h, p + "ln_1"), p + "attn.c_attn").view(rows, 3, self.heads, size).unbind(1)
+            q, k, v = (
+                self._linear(self._norm(h, p + "ln_1"), p + "attn.c_attn")
+                .view(rows, 3, self.heads, size)
+                .unbind(1)
+            )
             keys, values = self.cache[layer]
             keys[:, :, position], values[:, :, position] = k, v  # (rows, heads, size)
-            scores = q.unsqueeze(2) @ keys[:, :, : position + 1].transpose(-1, -2) / math.sqrt(size)  # (rows, heads, 1, t)
+            scores = (
+                q.unsqueeze(2) @ keys[:, :, : position + 1].transpose(-1, -2) / math.sqrt(size)
+            )  # (rows, heads, 1, t)
             mixed = (scores.softmax(-1) @ values[:, :, : position + 1]).reshape(rows, self.width)
             h = h + self._linear(mixed, p + "attn.c_proj")
-            hidden = F.gelu(self._linear(self._norm(h, p + "ln_2"), p + "mlp.c_fc"), approximate="tanh")
+            hidden = F.gelu(
+                self._linear(self._norm(h, p + "ln_2"), p + "mlp.c_fc"), approximate="tanh"
+            )
             h = h + self._linear(hidden, p + "mlp.c_proj")
-        logits = self._norm(h, "transformer.ln_f") @ self.w["transformer.wte.weight"].T  # (rows, 256)
+        logits = (
+            self._norm(h, "transformer.ln_f") @ self.w["transformer.wte.weight"].T
+        )  # (rows, 256)
         return logits.softmax(-1).double().numpy()
 
 
@@ -121,7 +140,7 @@ def block_length(model_or_shape) -> int:
     return config.n_positions - 1
 
 
-def _blocks(length: int, block: int) -> list[tuple[int, int]]:
+def block_spans(length: int, block: int) -> list[tuple[int, int]]:
     """``(start, stop)`` of each block of a message of ``length`` bytes."""
     return [(start, min(start + block, length)) for start in range(0, length, block)]
 
@@ -147,7 +166,9 @@ def _code_group(model, data: bytes | None, spans, decoder=None):
         probabilities = predictor.step(tokens, position)  # (rows, 256)
         active = lengths > position
         if decoder is not None:
-            padded[active, position] = decoder.decode(CATEGORICAL, np.ascontiguousarray(probabilities[active]))
+            padded[active, position] = decoder.decode(
+                CATEGORICAL, np.ascontiguousarray(probabilities[active])
+            )
         symbols.append(padded[active, position])
         tables.append(probabilities[active])
         tokens = torch.from_numpy(padded[:, position].copy())
@@ -156,7 +177,7 @@ def _code_group(model, data: bytes | None, spans, decoder=None):
 
 
 def _groups(length: int, block: int):
-    spans = _blocks(length, block)
+    spans = block_spans(length, block)
     return [spans[i : i + MAX_ROWS] for i in range(0, len(spans), MAX_ROWS)]
 
 
@@ -171,7 +192,9 @@ def _ideal_bits(symbols: np.ndarray, tables: np.ndarray) -> float:
 
 def model_fingerprint(model) -> bytes:
     """8 bytes that identify a model: its shape and every weight, bit for bit."""
-    digest = hashlib.sha256(json.dumps(model.config.to_dict(), sort_keys=True, default=str).encode())
+    digest = hashlib.sha256(
+        json.dumps(model.config.to_dict(), sort_keys=True, default=str).encode()
+    )
     for name, tensor in sorted(model.state_dict().items()):
         digest.update(name.encode())
         digest.update(tensor.detach().to("cpu", torch.float32).contiguous().numpy().tobytes())
@@ -180,7 +203,9 @@ def model_fingerprint(model) -> bytes:
 
 def _decoder(words: np.ndarray):
     if words.size == 0:
-        words = np.zeros(1, dtype=np.uint32)  # the coder needs something to read; the checksum judges
+        words = np.zeros(
+            1, dtype=np.uint32
+        )  # the coder needs something to read; the checksum judges
     return constriction.stream.queue.RangeDecoder(words)
 
 
@@ -193,7 +218,9 @@ class CodeReport:
     payload_bits: int = 0  # what the range coder wrote
     header_bits: int = 8 * HEADER.size
     seconds: float = 0.0
-    online_loss_bits: list = field(default_factory=list)  # prequential: summed training loss per chunk
+    online_loss_bits: list = field(
+        default_factory=list
+    )  # prequential: summed training loss per chunk
     chunk_bytes: list = field(default_factory=list)
 
     @property
@@ -210,7 +237,12 @@ class CodeReport:
         return self.payload_bits / self.ideal_bits - 1 if self.ideal_bits else 0.0
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "total_bits": self.total_bits, "bits_per_byte": self.bits_per_byte, "overhead": self.overhead}
+        return {
+            **asdict(self),
+            "total_bits": self.total_bits,
+            "bits_per_byte": self.bits_per_byte,
+            "overhead": self.overhead,
+        }
 
 
 # --------------------------------------------------------------------------------------------
@@ -230,7 +262,9 @@ class LMCompressor:
 
     def compress(self, data: bytes) -> bytes:
         if not isinstance(data, (bytes, bytearray)):
-            raise TypeError(f"compress takes bytes, got {type(data).__name__}; encode text first, e.g. text.encode('utf-8').")
+            raise TypeError(
+                f"compress takes bytes, got {type(data).__name__}; encode text first, e.g. text.encode('utf-8')."
+            )
         data, start = bytes(data), time.perf_counter()
         encoder = constriction.stream.queue.RangeEncoder()
         ideal = 0.0
@@ -240,7 +274,9 @@ class LMCompressor:
                 encoder.encode(symbols.astype(np.int32), CATEGORICAL, tables)
                 ideal += _ideal_bits(symbols, tables)
         words = encoder.get_compressed()
-        self.report = CodeReport(len(data), ideal, 32 * words.size, seconds=time.perf_counter() - start)
+        self.report = CodeReport(
+            len(data), ideal, 32 * words.size, seconds=time.perf_counter() - start
+        )
         return pack(STATIC, self.fingerprint, data, words)
 
     def decompress(self, blob: bytes) -> bytes:
@@ -251,7 +287,9 @@ class LMCompressor:
                 for spans in _groups(length, self.block):
                     parts.append(_code_group(self.model, None, spans, decoder=decoder)[2])
         except (AssertionError, RuntimeError, ValueError) as error:
-            raise CompressedStreamError(f"The range decoder failed ({error}): the stream is corrupted.") from None
+            raise CompressedStreamError(
+                f"The range decoder failed ({error}): the stream is corrupted."
+            ) from None
         return verified(b"".join(parts), length, crc)
 
 
@@ -286,7 +324,9 @@ class PrequentialCompressor:
     def _fresh_model(self):
         with _one_thread():
             model = tiny_gpt2(self.shape, seed=self.recipe.seed).to("cpu")
-        optimiser = torch.optim.AdamW(model.parameters(), lr=self.recipe.learning_rate, weight_decay=0.0)
+        optimiser = torch.optim.AdamW(
+            model.parameters(), lr=self.recipe.learning_rate, weight_decay=0.0
+        )
         return model, optimiser
 
     def _train_step(self, model, optimiser, chunk: bytes) -> float:
@@ -294,7 +334,7 @@ class PrequentialCompressor:
 
         Not the book's trainer, on purpose: encoder and decoder must take the very same step after
         the very same chunk, in lock step with the coding, one chunk at a time."""
-        spans = _blocks(len(chunk), self.block)
+        spans = block_spans(len(chunk), self.block)
         ids = torch.full((len(spans), self.block + 1), BOS, dtype=torch.long)
         labels = torch.full_like(ids, -100)
         raw = torch.frombuffer(bytearray(chunk), dtype=torch.uint8).long()
@@ -315,7 +355,9 @@ class PrequentialCompressor:
 
     def compress(self, data: bytes) -> bytes:
         if not isinstance(data, (bytes, bytearray)):
-            raise TypeError(f"compress takes bytes, got {type(data).__name__}; encode text first, e.g. text.encode('utf-8').")
+            raise TypeError(
+                f"compress takes bytes, got {type(data).__name__}; encode text first, e.g. text.encode('utf-8')."
+            )
         data, start = bytes(data), time.perf_counter()
         model, optimiser = self._fresh_model()
         encoder, report = constriction.stream.queue.RangeEncoder(), CodeReport(len(data))
@@ -323,7 +365,9 @@ class PrequentialCompressor:
             for begin, end in self._chunks(len(data)):
                 chunk = data[begin:end]
                 with torch.inference_mode():
-                    symbols, tables, _ = _code_group(model, chunk, _blocks(len(chunk), self.block))
+                    symbols, tables, _ = _code_group(
+                        model, chunk, block_spans(len(chunk), self.block)
+                    )
                 encoder.encode(symbols.astype(np.int32), CATEGORICAL, tables)
                 report.ideal_bits += _ideal_bits(symbols, tables)
                 report.online_loss_bits.append(self._train_step(model, optimiser, chunk))
@@ -341,138 +385,13 @@ class PrequentialCompressor:
             with _one_thread():
                 for begin, end in self._chunks(length):
                     with torch.inference_mode():
-                        chunk = _code_group(model, None, _blocks(end - begin, self.block), decoder=decoder)[2]
+                        chunk = _code_group(
+                            model, None, block_spans(end - begin, self.block), decoder=decoder
+                        )[2]
                     parts.append(chunk)
                     self._train_step(model, optimiser, chunk)
         except (AssertionError, RuntimeError, ValueError) as error:
-            raise CompressedStreamError(f"The range decoder failed ({error}): the stream is corrupted.") from None
+            raise CompressedStreamError(
+                f"The range decoder failed ({error}): the stream is corrupted."
+            ) from None
         return verified(b"".join(parts), length, crc)
-
-
-# --------------------------------------------------------------------------------------------
-# Training a static model (cached)
-
-
-def byte_batches(text: bytes, block: int, batch_size: int, generator: torch.Generator, align: int = 1):
-    """A batch maker for :func:`emergent.core.training.train_language_model`: random windows of ``text``.
-
-    Each row is the start token followed by ``block`` bytes, exactly what the compressor's blocks
-    look like; GPT-2 shifts the labels inside, so every byte is predicted from the ones before it.
-    Windows start at multiples of ``align`` (e.g. the line length of a source whose blocks start
-    at line boundaries).
-    """
-    if len(text) <= block + align:
-        raise ValueError(f"Need more than {block + align} bytes of training text, got {len(text)}.")
-    if align < 1:
-        raise ValueError(f"align must be a positive integer, got {align}.")
-    raw = torch.frombuffer(bytearray(text), dtype=torch.uint8).long()
-
-    def batch(step: int):
-        starts = torch.randint(0, (len(raw) - block) // align, (batch_size,), generator=generator) * align
-        ids = byte_windows(raw, starts.tolist(), block, start_token=BOS)  # (batch, block + 1)
-        return ids, ids.clone()
-
-    return batch
-
-
-def byte_model_run(name: str, text: bytes, shape: TinyGPT2, steps: int, batch_size: int = 32,
-                       learning_rate: float = 3e-3, seed: int = 0, align: int = 1):
-    """A byte-level GPT-2 trained on ``text``, from the cache when the same one was trained before.
-
-    The cache key holds the shape, the recipe and a SHA-256 of the training text.
-    """
-    if shape.vocab_size != 256:
-        raise ValueError(f"A byte-level model needs vocab_size=256, got {shape.vocab_size}.")
-    config = {"task": "byte-lm", "shape": shape.as_dict(), "steps": steps, "batch_size": batch_size,
-              "learning_rate": learning_rate, "seed": seed, "align": align, "text_bytes": len(text),
-              "text_sha256": hashlib.sha256(text).hexdigest()}
-
-    def train():
-        generator = seed_everything(seed)
-        model = tiny_gpt2(shape, seed=seed).to(device())
-        history = train_language_model(
-            model, byte_batches(text, shape.n_positions - 1, batch_size, generator, align), steps=steps,
-            learning_rate=learning_rate, description=f"{name} ({count_parameters(model):,} parameters)",
-        )
-        return model, history
-
-    return load_or_train(name, config, train, code=[sys.modules[__name__]])
-
-
-def byte_costs(model, data: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """Per byte of ``data`` (blocks as the compressor cuts them): its ideal code length in bits, and
-    whether the model's single best guess for it was right.
-
-    One ordinary batched forward pass: fast, and equal to the compressor's ideal length up to float rounding.
-    """
-    if not data:
-        return np.zeros(0), np.zeros(0, dtype=bool)
-    block = block_length(model)
-    spans = _blocks(len(data), block)
-    ids = torch.full((len(spans), block + 1), BOS, dtype=torch.long)
-    raw = torch.frombuffer(bytearray(data), dtype=torch.uint8).long()
-    for row, (start, stop) in enumerate(spans):
-        ids[row, 1 : 1 + stop - start] = raw[start:stop]
-    with torch.inference_mode():
-        logits = model.to("cpu")(input_ids=ids).logits[:, :-1]  # (blocks, block, 256)
-        targets = ids[:, 1:]
-        bits = F.cross_entropy(logits.reshape(-1, 256), targets.reshape(-1), reduction="none") / math.log(2)
-        guessed = logits.argmax(-1).reshape(-1) == targets.reshape(-1)
-    used = torch.cat([torch.arange(row * block, row * block + stop - start) for row, (start, stop) in enumerate(spans)])
-    return bits[used].numpy().astype(float), guessed[used].numpy()
-
-
-def model_bits_per_byte(model, data: bytes) -> float:
-    """Ideal code length of ``data`` under ``model``, in bits per byte."""
-    bits, _ = byte_costs(model, data)
-    return float(bits.sum() / max(1, len(data)))
-
-
-def guess_and_correction(model, data: bytes) -> dict:
-    """Split the code length into what the model's best guesses cost and what correcting them costs.
-
-    Read the model as a *lossy* compressor (it keeps only its best guess for every byte); the
-    arithmetic coder then pays for the bytes where the guess was right (a little, since the guess
-    had less than probability 1) and for the bytes where it was wrong (many bits each). Returns the
-    share of bytes guessed right and the bits per byte spent on each kind.
-    """
-    bits, guessed = byte_costs(model, data)
-    if not len(bits):
-        raise ValueError("data is empty: give at least one byte.")
-    return {"guessed_right_share": float(guessed.mean()), "bits_on_right_guesses": float(bits[guessed].sum() / len(bits)),
-            "bits_on_wrong_guesses": float(bits[~guessed].sum() / len(bits)), "total_bits_per_byte": float(bits.mean())}
-
-
-def weight_bytes(model) -> int:
-    """Bytes to send the model's float32 weights losslessly, compressed by xz: the first part of a
-    two-part code (a tied matrix is sent once)."""
-    seen, chunks = set(), []
-    for tensor in model.state_dict().values():
-        if tensor.data_ptr() in seen or not tensor.is_floating_point():
-            continue
-        seen.add(tensor.data_ptr())
-        chunks.append(tensor.detach().to("cpu", torch.float32).contiguous().numpy().tobytes())
-    return len(lzma.compress(b"".join(chunks), preset=9 | lzma.PRESET_EXTREME))
-
-
-# --------------------------------------------------------------------------------------------
-# The classical compressors, for comparison
-
-
-def classical_sizes(data: bytes) -> dict[str, int]:
-    """Compressed size in bytes of ``data`` under gzip, bzip2, xz and zstd, each at its strongest setting."""
-    return {
-        "gzip -9": len(gzip.compress(data, compresslevel=9, mtime=0)),
-        "bzip2 -9": len(bz2.compress(data, compresslevel=9)),
-        "xz -9e": len(lzma.compress(data, preset=9 | lzma.PRESET_EXTREME)),
-        "zstd -19": len(zstandard.ZstdCompressor(level=19).compress(data)),
-    }
-
-
-def xz_conditional_size(train: bytes, test: bytes) -> int:
-    """Bytes xz needs for ``test`` once it has seen ``train``: ``xz(train + test) - xz(train)``.
-
-    The fair baseline for a model trained on ``train``: the dictionary coder, too, may use it.
-    """
-    xz = lambda data: len(lzma.compress(data, preset=9 | lzma.PRESET_EXTREME))  # noqa: E731
-    return xz(train + test) - xz(train)

@@ -16,6 +16,7 @@ import math
 
 import numpy as np
 
+
 def addition_line_length(digits: int) -> int:
     """Bytes per line: two operands, '+', '=', a sum one digit wider, and a newline."""
     return 2 * digits + 1 + 1 + (digits + 1) + 1

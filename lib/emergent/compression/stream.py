@@ -58,12 +58,18 @@ def unpack(blob: bytes, mode: int, fingerprint: bytes) -> tuple[int, int, np.nda
         raise TypeError(f"Expected the compressed bytes, got {type(blob).__name__}.")
     blob = bytes(blob)
     if len(blob) < HEADER.size:
-        raise CompressedStreamError(f"Stream too short ({len(blob)} bytes) to hold the {HEADER.size}-byte header: truncated?")
+        raise CompressedStreamError(
+            f"Stream too short ({len(blob)} bytes) to hold the {HEADER.size}-byte header: truncated?"
+        )
     magic, found_mode, found_print, length, crc, header_crc = HEADER.unpack_from(blob)
     if magic != MAGIC:
-        raise CompressedStreamError(f"Not a stream of this compressor (starts with {magic!r}, expected {MAGIC!r}).")
+        raise CompressedStreamError(
+            f"Not a stream of this compressor (starts with {magic!r}, expected {MAGIC!r})."
+        )
     if zlib.crc32(blob[: _FIELDS.size]) != header_crc:
-        raise CompressedStreamError("The header fails its checksum: the stream's header is corrupted.")
+        raise CompressedStreamError(
+            "The header fails its checksum: the stream's header is corrupted."
+        )
     if found_mode != mode:
         raise CompressedStreamError(
             f"This stream was made in {MODES.get(found_mode, found_mode)} mode; decode it with the "
@@ -76,7 +82,9 @@ def unpack(blob: bytes, mode: int, fingerprint: bytes) -> tuple[int, int, np.nda
         )
     payload = blob[HEADER.size :]
     if len(payload) % 4:
-        raise CompressedStreamError(f"Payload of {len(payload)} bytes is not whole 32-bit words: truncated?")
+        raise CompressedStreamError(
+            f"Payload of {len(payload)} bytes is not whole 32-bit words: truncated?"
+        )
     words = len(payload) // 4
     if length > longest_message(words):
         raise CompressedStreamError(

@@ -9,9 +9,14 @@
 - :mod:`~emergent.core.training` - the one training loop and its ``History``;
 - :mod:`~emergent.core.cache` - trained models on disk, keyed by configuration and training code;
 - :mod:`~emergent.core.text_corpus` - the standard library's source as an offline text corpus;
+- :mod:`~emergent.core.claims` - estimates with their intervals, decision rules, verdicts, guarded prose;
+- :mod:`~emergent.core.chapter` - the one object a page uses to state rules and claims and to glue numbers;
+- :mod:`~emergent.core.contents` - the chapters in reading order, read from ``_toc.yml``;
 - :mod:`~emergent.core.ledger`, :mod:`~emergent.core.results` - headline numbers and the results page;
 - :mod:`~emergent.core.plots`, :mod:`~emergent.core.widgets`, :mod:`~emergent.core.progress` - figures,
   live controls with static twins, progress bars;
 - :mod:`~emergent.core.checks` - exercise checks a student calls on their own answer;
+- :mod:`~emergent.core.grading` - a class's notebooks run and graded by their checks;
+- :mod:`~emergent.core.notebooks` - running a notebook in a fresh kernel (build runner, Colab check, grading);
 - :mod:`~emergent.core.source` - a function's source, shown in a chapter.
 """

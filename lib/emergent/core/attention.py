@@ -15,7 +15,9 @@ import math
 import torch
 
 
-def causal_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, heads: int) -> tuple[torch.Tensor, torch.Tensor]:
+def causal_attention(
+    q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, heads: int
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Queries, keys and values ``(B, T, C)`` of ``heads`` heads side by side -> ``(mixed, pattern)``.
 
     ``mixed`` is ``(B, T, C)``: each head's weighted sum of values, heads side by side again.

@@ -18,6 +18,7 @@ weights: an entry that is corrupt or made for another configuration is rebuilt, 
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import inspect
 import json
@@ -54,22 +55,36 @@ def cache_dir() -> Path:
 
 
 def code_fingerprint(modules: Iterable[ModuleType]) -> str:
-    """A short SHA-256 of the source of ``modules`` and of the book's trainer (order does not matter)."""
+    """A short SHA-256 of the code of ``modules`` and of the book's trainer (order does not matter;
+    layout and comments do not count)."""
     chosen = {module.__name__: module for module in (*modules, training)}
     digest = hashlib.sha256()
     for name in sorted(chosen):
         source = inspect.getsourcefile(chosen[name])
         if source is None:
-            raise TypeError(f"module {name} has no source file to fingerprint; name the .py modules that train the model.")
-        digest.update(name.encode() + b"\0" + Path(source).read_bytes() + b"\0")
+            raise TypeError(
+                f"module {name} has no source file to fingerprint; name the .py modules that train the model."
+            )
+        digest.update(
+            name.encode() + b"\0" + _normalised(Path(source).read_text()).encode() + b"\0"
+        )
     return digest.hexdigest()[:16]
+
+
+def _normalised(source: str) -> str:
+    """The code of a module with its layout and comments taken out (its syntax tree, written back):
+    reformatting a file or editing a comment does not retrain its models; any change to what it does,
+    docstrings included, still does."""
+    return ast.unparse(ast.parse(source))
 
 
 def config_key(config: dict, code: str = "") -> str:
     """A short, stable fingerprint of a configuration dict (order of keys does not matter) and of
     the training code's fingerprint."""
     try:
-        text = json.dumps({"format": FORMAT, "config": config, "code": code}, sort_keys=True, allow_nan=False)
+        text = json.dumps(
+            {"format": FORMAT, "config": config, "code": code}, sort_keys=True, allow_nan=False
+        )
     except (TypeError, ValueError) as error:
         raise TypeError(
             "A cache configuration must be a dict of plain JSON values (numbers, strings, lists, "
@@ -93,7 +108,9 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _save(folder: Path, model: torch.nn.Module, config: dict, history: History, code: str) -> History:
+def _save(
+    folder: Path, model: torch.nn.Module, config: dict, history: History, code: str
+) -> History:
     """Write the entry atomically; return the history as a later load will read it back."""
     tmp = folder.with_name(folder.name + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -101,7 +118,9 @@ def _save(folder: Path, model: torch.nn.Module, config: dict, history: History, 
     if hasattr(model, "save_pretrained"):
         model.save_pretrained(tmp)
     else:
-        save_file({k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}, tmp / STATE)
+        save_file(
+            {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}, tmp / STATE
+        )
     meta = {
         "config": config,
         "code": code,
@@ -132,7 +151,9 @@ def _load(folder: Path, config: dict, build: Callable[[], torch.nn.Module] | Non
         raise CacheEntryError(f"{weights} does not match its recorded checksum")
     if weights.name == STATE:
         if build is None:
-            raise CacheEntryError(f"{folder} holds a plain state dict but no build function was given")
+            raise CacheEntryError(
+                f"{folder} holds a plain state dict but no build function was given"
+            )
         model = build()
         model.load_state_dict(load_file(weights))
     else:
@@ -186,7 +207,9 @@ def load_or_train(
             shutil.rmtree(folder, ignore_errors=True)
     model, history = train()
     if not isinstance(history, History):
-        raise TypeError(f"train() for {name!r} must return (model, History), got a {type(history).__name__} as the second item.")
+        raise TypeError(
+            f"train() for {name!r} must return (model, History), got a {type(history).__name__} as the second item."
+        )
     model = model.cpu().eval()
     return model, _save(folder, model, config, history, code)
 
@@ -206,8 +229,11 @@ def cached_entries() -> list[dict[str, Any]]:
 
 def entries_named(name: str) -> list[Path]:
     """The folders of the cache entries called ``name`` (any configuration), newest first."""
-    folders = [meta.parent for meta in cache_dir().glob(f"{name}-*/{META}")
-               if meta.parent.name.rpartition("-")[0] == name]
+    folders = [
+        meta.parent
+        for meta in cache_dir().glob(f"{name}-*/{META}")
+        if meta.parent.name.rpartition("-")[0] == name
+    ]
     return sorted(folders, key=lambda folder: (folder / META).stat().st_mtime, reverse=True)
 
 

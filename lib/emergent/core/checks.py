@@ -17,12 +17,30 @@ class CheckFailed(AssertionError):
     """Raised when a student's answer disagrees with the reference; the message says where."""
 
 
+def _shown(value: Any) -> str:
+    """A value as a reader writes it: ``1.0``, not ``np.float64(1.0)`` (NumPy 2's repr of a scalar)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, (list, tuple)):
+        inner = ", ".join(_shown(v) for v in value)
+        return (
+            f"[{inner}]"
+            if isinstance(value, list)
+            else f"({inner}{',' if len(value) == 1 else ''})"
+        )
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_shown(k)}: {_shown(v)}" for k, v in value.items()) + "}"
+    return repr(value)
+
+
 def _same(expected: Any, got: Any, rtol: float, atol: float) -> bool:
     if isinstance(expected, (str, bytes, bool)) or expected is None:
         return expected == got
     if isinstance(expected, dict):
-        return isinstance(got, dict) and expected.keys() == got.keys() and all(
-            _same(expected[k], got[k], rtol, atol) for k in expected
+        return (
+            isinstance(got, dict)
+            and expected.keys() == got.keys()
+            and all(_same(expected[k], got[k], rtol, atol) for k in expected)
         )
     try:
         e = np.asarray(expected, dtype=float)
@@ -34,9 +52,9 @@ def _same(expected: Any, got: Any, rtol: float, atol: float) -> bool:
 
 def _show_call(name: str, case) -> str:
     if isinstance(case, dict):
-        inner = ", ".join(f"{k}={v!r}" for k, v in case.items())
+        inner = ", ".join(f"{k}={_shown(v)}" for k, v in case.items())
     else:
-        inner = ", ".join(repr(v) for v in case)
+        inner = ", ".join(_shown(v) for v in case)
     text = f"{name}({inner})"
     return text if len(text) < 160 else text[:157] + "..."
 
@@ -60,7 +78,9 @@ def check_function(
     Returns True and prints a one-line pass; raises :class:`CheckFailed` otherwise.
     """
     if not callable(student):
-        raise CheckFailed(f"Expected a function, got {type(student).__name__}: pass the function itself, not its result.")
+        raise CheckFailed(
+            f"Expected a function, got {type(student).__name__}: pass the function itself, not its result."
+        )
     name = getattr(student, "__name__", "your function")
     for index, case in enumerate(cases, start=1):
         expected = _call(reference, case)
@@ -73,7 +93,7 @@ def check_function(
             ) from None
         if not _same(expected, got, rtol, atol):
             raise CheckFailed(
-                f"Case {index} of {len(cases)}: {_show_call(name, case)} returned {got!r}, expected {expected!r}."
+                f"Case {index} of {len(cases)}: {_show_call(name, case)} returned {_shown(got)}, expected {_shown(expected)}."
                 + (f"\nHint: {hint}" if hint else "")
             )
     for index, case in enumerate(raises, start=1):
@@ -95,11 +115,13 @@ def check_function(
     return True
 
 
-def check_value(answer: Any, expected: Any, what: str, hint: str = "", rtol: float = 1e-3, atol: float = 1e-9) -> bool:
+def check_value(
+    answer: Any, expected: Any, what: str, hint: str = "", rtol: float = 1e-3, atol: float = 1e-9
+) -> bool:
     """Compare a student's number (or array) with the expected one, within a relative tolerance."""
     if not _same(expected, answer, rtol, atol):
         raise CheckFailed(
-            f"{what}: you have {answer!r}, which is not within {rtol:.1%} of the expected value."
+            f"{what}: you have {_shown(answer)}, which is not within {rtol:.1%} of the expected value."
             + (f"\nHint: {hint}" if hint else "")
         )
     print(f"✔ {what}: correct.")

@@ -25,7 +25,9 @@ import numpy as np
 from emergent.core import ledger
 from emergent.core.profiles import profile_name
 
-LEVEL = 0.9  # every interval in the book is a 90% interval (a leave-one-out range says it is a range)
+LEVEL = (
+    0.9  # every interval in the book is a 90% interval (a leave-one-out range says it is a range)
+)
 METHODS = ("seeds", "bootstrap", "leave-one-out", "exact")
 DEFAULT_PROFILE = "default"
 
@@ -49,7 +51,9 @@ class Estimate:
 
     def __post_init__(self):
         if not all(np.isfinite([self.value, self.low, self.high])):
-            raise ValueError(f"An estimate must be finite, got {self.value} in [{self.low}, {self.high}].")
+            raise ValueError(
+                f"An estimate must be finite, got {self.value} in [{self.low}, {self.high}]."
+            )
         if not self.low <= self.high:
             raise ValueError(f"An interval needs low <= high, got [{self.low}, {self.high}].")
         if self.method not in METHODS:
@@ -62,25 +66,52 @@ class Estimate:
             return f"{value} (exact)"
         if self.method == "leave-one-out":
             return f"{value} (range {self.low:.{digits}g} to {self.high:.{digits}g} over {self.samples} leave-one-out refits)"
-        how = {"seeds": f"{self.samples} seeds", "bootstrap": f"bootstrap over {self.samples} items"}[self.method]
-        return f"{value} ({LEVEL:.0%} interval {self.low:.{digits}g} to {self.high:.{digits}g}, {how})"
+        how = {
+            "seeds": f"{self.samples} seeds",
+            "bootstrap": f"bootstrap over {self.samples} items",
+        }[self.method]
+        return (
+            f"{value} ({LEVEL:.0%} interval {self.low:.{digits}g} to {self.high:.{digits}g}, {how})"
+        )
 
     def __str__(self) -> str:
         return self.describe()
 
 
-def over_seeds(values: Sequence[float], level: float = LEVEL) -> Estimate:
+@dataclass(frozen=True)
+class Missing:
+    """A quantity this run could not measure, and why: a claim given one is recorded as not measured."""
+
+    reason: str
+
+
+def missing(reason: str) -> Missing:
+    """Stand in for an estimate that this run could not obtain (``reason`` says why)."""
+    if not reason:
+        raise ValueError("say why the quantity could not be measured.")
+    return Missing(reason)
+
+
+def over_seeds(
+    values: Sequence[float | None], level: float = LEVEL, missing: str = ""
+) -> Estimate | Missing:
     """The mean over independent seeds, with a Student-t interval for it.
 
     A t interval, not the min-max range: with three seeds the range would be a 50% interval.
+    With ``missing`` given, a seed whose value is None makes the result :class:`Missing` for that
+    reason, instead of an error.
     """
     from scipy.stats import t
 
+    if missing and any(v is None for v in values):
+        return Missing(missing)
     values = np.asarray(values, dtype=float)
     if values.ndim != 1 or len(values) < 2:
         raise ValueError(f"over_seeds needs the values of at least 2 seeds, got {values.tolist()}.")
     mean = float(values.mean())
-    half = float(t.ppf(0.5 + level / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values)))
+    half = float(
+        t.ppf(0.5 + level / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
+    )
     return Estimate(mean, mean - half, mean + half, "seeds", len(values))
 
 
@@ -97,7 +128,9 @@ def bootstrap(
     if len(items) < 2:
         raise ValueError(f"bootstrap needs at least 2 items, got {len(items)}.")
     if resamples < 100:
-        raise ValueError(f"resamples must be at least 100 for a {level:.0%} interval, got {resamples}.")
+        raise ValueError(
+            f"resamples must be at least 100 for a {level:.0%} interval, got {resamples}."
+        )
     rng = np.random.default_rng(seed)
     draws = rng.integers(0, len(items), size=(resamples, len(items)))
     values = np.array([statistic(items[d]) for d in draws], dtype=float)
@@ -106,16 +139,24 @@ def bootstrap(
     return Estimate(value, float(min(low, value)), float(max(high, value)), "bootstrap", len(items))
 
 
-def difference(first: Sequence[float], second: Sequence[float], resamples: int = 2000,
-               level: float = LEVEL, seed: int = 0) -> Estimate:
+def difference(
+    first: Sequence[float],
+    second: Sequence[float],
+    resamples: int = 2000,
+    level: float = LEVEL,
+    seed: int = 0,
+) -> Estimate:
     """mean(first) - mean(second) for two independent samples, with a percentile bootstrap interval
     (each sample resampled on its own, as two models traced on different facts are)."""
     first, second = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
     if len(first) < 2 or len(second) < 2:
-        raise ValueError(f"difference needs at least 2 items on each side, got {len(first)} and {len(second)}.")
+        raise ValueError(
+            f"difference needs at least 2 items on each side, got {len(first)} and {len(second)}."
+        )
     rng = np.random.default_rng(seed)
-    draws = (first[rng.integers(0, len(first), (resamples, len(first)))].mean(1)
-             - second[rng.integers(0, len(second), (resamples, len(second)))].mean(1))
+    draws = first[rng.integers(0, len(first), (resamples, len(first)))].mean(1) - second[
+        rng.integers(0, len(second), (resamples, len(second)))
+    ].mean(1)
     return from_draws(first.mean() - second.mean(), draws, len(first) + len(second), level)
 
 
@@ -124,9 +165,13 @@ def from_draws(value: float, draws: Sequence[float], items: int, level: float = 
     bootstrap of a fit); ``items`` is how many data points were resampled."""
     draws = np.asarray(draws, dtype=float)
     if len(draws) < 100:
-        raise ValueError(f"need at least 100 bootstrap draws for a {level:.0%} interval, got {len(draws)}.")
+        raise ValueError(
+            f"need at least 100 bootstrap draws for a {level:.0%} interval, got {len(draws)}."
+        )
     low, high = np.quantile(draws, [0.5 - level / 2, 0.5 + level / 2])
-    return Estimate(float(value), float(min(low, value)), float(max(high, value)), "bootstrap", int(items))
+    return Estimate(
+        float(value), float(min(low, value)), float(max(high, value)), "bootstrap", int(items)
+    )
 
 
 def leave_one_out(value: float, refits: Sequence[float]) -> Estimate:
@@ -135,8 +180,13 @@ def leave_one_out(value: float, refits: Sequence[float]) -> Estimate:
     refits = np.asarray(refits, dtype=float)
     if len(refits) < 2:
         raise ValueError(f"leave_one_out needs at least 2 refits, got {len(refits)}.")
-    return Estimate(float(value), float(min(refits.min(), value)), float(max(refits.max(), value)),
-                    "leave-one-out", len(refits))
+    return Estimate(
+        float(value),
+        float(min(refits.min(), value)),
+        float(max(refits.max(), value)),
+        "leave-one-out",
+        len(refits),
+    )
 
 
 def exact(value: float) -> Estimate:
@@ -166,8 +216,10 @@ def contains(target: float, *, excludes: float | None = None, otherwise: str = "
     """Confirmed if the interval contains ``target`` (and excludes ``excludes``, when given);
     ``otherwise`` if it excludes ``target``; inconclusive if it contains both."""
     also = f" and excludes {excludes:g}" if excludes is not None else ""
-    text = (f"confirmed if {_interval_words()} contains {target:g}{also}; {otherwise} if it excludes "
-            f"{target:g}; inconclusive otherwise")
+    text = (
+        f"confirmed if {_interval_words()} contains {target:g}{also}; {otherwise} if it excludes "
+        f"{target:g}; inconclusive otherwise"
+    )
 
     def decide(e: Estimate) -> str:
         if not e.low <= target <= e.high:
@@ -181,24 +233,48 @@ def contains(target: float, *, excludes: float | None = None, otherwise: str = "
 
 def above(threshold: float, *, otherwise: str = "refuted") -> Rule:
     """Confirmed if the whole interval lies above ``threshold``; ``otherwise`` if it lies below."""
-    text = (f"confirmed if {_interval_words()} lies above {threshold:g}; {otherwise} if it lies below; "
-            "inconclusive if it straddles it")
-    return Rule(text, lambda e: "confirmed" if e.low > threshold else otherwise if e.high < threshold else "inconclusive")
+    text = (
+        f"confirmed if {_interval_words()} lies above {threshold:g}; {otherwise} if it lies below; "
+        "inconclusive if it straddles it"
+    )
+    return Rule(
+        text,
+        lambda e: (
+            "confirmed"
+            if e.low > threshold
+            else otherwise
+            if e.high < threshold
+            else "inconclusive"
+        ),
+    )
 
 
 def below(threshold: float, *, otherwise: str = "refuted") -> Rule:
     """Confirmed if the whole interval lies below ``threshold``; ``otherwise`` if it lies above."""
-    text = (f"confirmed if {_interval_words()} lies below {threshold:g}; {otherwise} if it lies above; "
-            "inconclusive if it straddles it")
-    return Rule(text, lambda e: "confirmed" if e.high < threshold else otherwise if e.low > threshold else "inconclusive")
+    text = (
+        f"confirmed if {_interval_words()} lies below {threshold:g}; {otherwise} if it lies above; "
+        "inconclusive if it straddles it"
+    )
+    return Rule(
+        text,
+        lambda e: (
+            "confirmed"
+            if e.high < threshold
+            else otherwise
+            if e.low > threshold
+            else "inconclusive"
+        ),
+    )
 
 
 def within(low: float, high: float, *, otherwise: str = "differs") -> Rule:
     """Confirmed if the interval lies inside ``[low, high]``; ``otherwise`` if the two are disjoint."""
     if not low < high:
         raise ValueError(f"within needs low < high, got {low} and {high}.")
-    text = (f"confirmed if {_interval_words()} lies inside [{low:g}, {high:g}]; {otherwise} if it lies "
-            "wholly outside; inconclusive if it overlaps an end")
+    text = (
+        f"confirmed if {_interval_words()} lies inside [{low:g}, {high:g}]; {otherwise} if it lies "
+        "wholly outside; inconclusive if it overlaps an end"
+    )
 
     def decide(e: Estimate) -> str:
         if low <= e.low and e.high <= high:
@@ -214,8 +290,10 @@ def closer_to(target: float, rival: float, *, otherwise: str = "differs") -> Rul
     if target == rival:
         raise ValueError("closer_to needs two different values.")
     middle = (target + rival) / 2
-    text = (f"confirmed if {_interval_words()} lies on {target:g}'s side of {middle:g} (halfway to {rival:g}); "
-            f"{otherwise} if it lies on {rival:g}'s side; inconclusive if it spans {middle:g}")
+    text = (
+        f"confirmed if {_interval_words()} lies on {target:g}'s side of {middle:g} (halfway to {rival:g}); "
+        f"{otherwise} if it lies on {rival:g}'s side; inconclusive if it spans {middle:g}"
+    )
 
     def decide(e: Estimate) -> str:
         near_target = (e.high < middle) if target < rival else (e.low > middle)
@@ -254,10 +332,12 @@ class Claim:
     def _repr_markdown_(self) -> str:
         cite = f" {{cite:p}}`{self.source}`" if self.source else ""
         note = f" ({self.note})" if self.note else ""
-        return (f"**Claim**{cite}: {self.says}  \n"
-                f"**Measured**: {self.estimate} {self.unit}{note}  \n"
-                f"**Rule, fixed before measuring**: {self.rule}  \n"
-                f"**Verdict: {self.verdict}**")
+        return (
+            f"**Claim**{cite}: {self.says}  \n"
+            f"**Measured**: {self.estimate} {self.unit}{note}  \n"
+            f"**Rule, fixed before measuring**: {self.rule}  \n"
+            f"**Verdict: {self.verdict}**"
+        )
 
     def __repr__(self) -> str:
         return f"Claim({self.key!r}: {self.estimate} {self.unit} -> {self.verdict})"
@@ -275,13 +355,29 @@ def claim(
 ) -> Claim:
     """Judge one claim by its rule, record it in the chapter's ledger, and return it for display."""
     if not isinstance(estimate, Estimate):
-        raise TypeError(f"claim {key!r} needs an Estimate (over_seeds, bootstrap or exact), got {type(estimate).__name__}.")
+        raise TypeError(
+            f"claim {key!r} needs an Estimate (over_seeds, bootstrap or exact), got {type(estimate).__name__}."
+        )
     if not isinstance(rule, Rule):
-        raise TypeError(f"claim {key!r} needs a Rule (contains, above, below, within, closer_to, identity, new).")
+        raise TypeError(
+            f"claim {key!r} needs a Rule (contains, above, below, within, closer_to, identity, new)."
+        )
     verdict = rule.decide(estimate)
-    ledger.record(chapter, key, estimate.value, unit, claim=says, source=source, verdict=verdict, note=note,
-                  low=estimate.low, high=estimate.high, method=estimate.method, samples=estimate.samples,
-                  rule=rule.text)
+    ledger.record(
+        chapter,
+        key,
+        estimate.value,
+        unit,
+        claim=says,
+        source=source,
+        verdict=verdict,
+        note=note,
+        low=estimate.low,
+        high=estimate.high,
+        method=estimate.method,
+        samples=estimate.samples,
+        rule=rule.text,
+    )
     return Claim(key, says, source, estimate, unit, rule, verdict, note)
 
 
@@ -296,8 +392,10 @@ class Contradiction:
     numbers: str
 
     def _repr_markdown_(self) -> str:
-        return (f"```{{warning}}\nThis run contradicts the sentence “{self.sentence}”: {self.numbers}. "
-                "The text describes the default profile; this profile measured otherwise.\n```")
+        return (
+            f"```{{warning}}\nThis run contradicts the sentence “{self.sentence}”: {self.numbers}. "
+            "The text describes the default profile; this profile measured otherwise.\n```"
+        )
 
 
 def guard(sentence: str, holds: bool, numbers: str) -> Contradiction | None:
@@ -310,6 +408,8 @@ def guard(sentence: str, holds: bool, numbers: str) -> Contradiction | None:
     if bool(holds):
         return None
     if profile_name() == DEFAULT_PROFILE:
-        raise ClaimContradicted(f"The book says “{sentence}”, but this build measured {numbers}. "
-                                "Change the sentence or find out why the numbers moved.")
+        raise ClaimContradicted(
+            f"The book says “{sentence}”, but this build measured {numbers}. "
+            "Change the sentence or find out why the numbers moved."
+        )
     return Contradiction(sentence, numbers)

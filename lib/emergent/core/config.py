@@ -49,7 +49,9 @@ def check_non_negative(config, *names: str) -> None:
     for name in names:
         value = getattr(config, name)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise ValueError(f"{_owner(config)}.{name} must be a non-negative number (0 switches it off), got {value!r}.")
+            raise ValueError(
+                f"{_owner(config)}.{name} must be a non-negative number (0 switches it off), got {value!r}."
+            )
 
 
 def check_one_of(config, name: str, allowed: Iterable) -> None:
@@ -57,4 +59,6 @@ def check_one_of(config, name: str, allowed: Iterable) -> None:
     allowed = tuple(allowed)
     value = getattr(config, name)
     if value not in allowed:
-        raise ValueError(f"{_owner(config)}.{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}.")
+        raise ValueError(
+            f"{_owner(config)}.{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}."
+        )

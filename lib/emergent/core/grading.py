@@ -36,6 +36,8 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from emergent.core.notebooks import execute_notebook
+
 CHECK_CALL = re.compile(r"\b(check_\w+)\s*\(")
 EXERCISE_LABEL = re.compile(r"\{exercise\}[^\n]*\n(?::[a-z]+:[^\n]*\n)*?:label:\s*(\S+)")
 PASSED_MARK = "✔"
@@ -95,13 +97,23 @@ def grades_of(notebook: dict, name: str, finished: bool, reason: str = "") -> li
             elif errors and errors[0].get("ename") == "CheckFailed":
                 outcome, detail = "fail", errors[0].get("evalue", "")
             elif errors:
-                outcome, detail = "error", f"{errors[0].get('ename')}: {errors[0].get('evalue', '')}"
+                outcome, detail = (
+                    "error",
+                    f"{errors[0].get('ename')}: {errors[0].get('evalue', '')}",
+                )
             else:
                 outcome, detail = "error", "the check printed no result"
             grades.append(Grade(name, exercise or check, check, outcome, detail.strip()))
     if not grades:
-        grades.append(Grade(name, "-", "-", "not run" if not finished else "error",
-                            reason or "the notebook calls no check"))
+        grades.append(
+            Grade(
+                name,
+                "-",
+                "-",
+                "not run" if not finished else "error",
+                reason or "the notebook calls no check",
+            )
+        )
     return grades
 
 
@@ -112,23 +124,26 @@ def execute_one(source: Path, target: Path, cell_timeout: int) -> None:
     so whatever ran before a time limit struck is kept.
     """
     import nbformat
-    from nbclient import NotebookClient
 
     notebook = nbformat.read(source, as_version=4)
-    client = NotebookClient(notebook, timeout=cell_timeout, allow_errors=True, kernel_name="python3",
-                            resources={"metadata": {"path": str(source.parent)}})
-    with client.setup_kernel():
-        for index, cell in enumerate(notebook.cells):
-            client.execute_cell(cell, index)
-            nbformat.write(notebook, target)
-    nbformat.write(notebook, target)
+    execute_notebook(notebook, source.parent, cell_timeout, allow_errors=True, write_to=target)
 
 
 def _run_with_limit(source: Path, target: Path, time_limit: float) -> tuple[bool, str]:
     """Execute ``source`` in a child process group; kill the group if it outlives ``time_limit``."""
-    command = [sys.executable, "-m", "emergent.core.grading", "--execute-one", str(source), str(target),
-               "--time-limit", str(int(time_limit))]
-    child = subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    command = [
+        sys.executable,
+        "-m",
+        "emergent.core.grading",
+        "--execute-one",
+        str(source),
+        str(target),
+        "--time-limit",
+        str(int(time_limit)),
+    ]
+    child = subprocess.Popen(
+        command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     try:
         output, _ = child.communicate(timeout=time_limit)
     except subprocess.TimeoutExpired:
@@ -136,7 +151,10 @@ def _run_with_limit(source: Path, target: Path, time_limit: float) -> tuple[bool
         child.communicate()
         return False, f"time limit of {time_limit:g} s reached"
     if child.returncode != 0:
-        return False, f"the run stopped: {(output or '').strip().splitlines()[-1:] or ['no message']}"
+        return (
+            False,
+            f"the run stopped: {(output or '').strip().splitlines()[-1:] or ['no message']}",
+        )
     return True, ""
 
 
@@ -144,10 +162,14 @@ def grade_folder(folder: Path, out: Path, time_limit: float = 1800) -> list[Grad
     """Grade every ``*.ipynb`` in ``folder`` (sorted); write ``grades.csv`` and ``summary.md`` to ``out``."""
     folder, out = Path(folder), Path(out)
     if not folder.is_dir():
-        raise ValueError(f"{folder} is not a folder: give the folder that holds the students' notebooks.")
+        raise ValueError(
+            f"{folder} is not a folder: give the folder that holds the students' notebooks."
+        )
     notebooks = sorted(folder.glob("*.ipynb"))
     if not notebooks:
-        raise ValueError(f"{folder} holds no .ipynb files: collect the students' notebooks there first.")
+        raise ValueError(
+            f"{folder} holds no .ipynb files: collect the students' notebooks there first."
+        )
     if not time_limit > 0:
         raise ValueError(f"time_limit must be a positive number of seconds, got {time_limit!r}.")
     out.mkdir(parents=True, exist_ok=True)
@@ -159,7 +181,9 @@ def grade_folder(folder: Path, out: Path, time_limit: float = 1800) -> list[Grad
             executed = json.loads(target.read_text()) if target.exists() else {"cells": []}
             if not target.exists():
                 executed = json.loads(source.read_text())
-                for cell in executed.get("cells", []):  # nothing ran: grade the student's cells as not run
+                for cell in executed.get(
+                    "cells", []
+                ):  # nothing ran: grade the student's cells as not run
                     cell["outputs"], cell["execution_count"] = [], None
             grades += grades_of(executed, source.name, finished, reason)
     write_grades(grades, out)
@@ -170,7 +194,9 @@ def summary_rows(grades: list[Grade]) -> list[dict]:
     """One row per notebook: how many checks passed, failed, errored, did not run."""
     rows = {}
     for grade in grades:
-        row = rows.setdefault(grade.notebook, {"notebook": grade.notebook, **{o: 0 for o in OUTCOMES}})
+        row = rows.setdefault(
+            grade.notebook, {"notebook": grade.notebook, **{o: 0 for o in OUTCOMES}}
+        )
         if grade.check != "-":  # "-": a notebook with no check to grade
             row[grade.outcome] += 1
     for row in rows.values():
@@ -183,18 +209,32 @@ def write_grades(grades: list[Grade], out: Path) -> None:
         writer = csv.DictWriter(handle, fieldnames=list(asdict(grades[0])))
         writer.writeheader()
         writer.writerows(asdict(g) for g in grades)
-    lines = ["| notebook | passed | failed | errors | not run | checks |", "|---|---|---|---|---|---|"]
+    lines = [
+        "| notebook | passed | failed | errors | not run | checks |",
+        "|---|---|---|---|---|---|",
+    ]
     for row in summary_rows(grades):
-        lines.append(f"| {row['notebook']} | {row['pass']} | {row['fail']} | {row['error']} | {row['not run']} | {row['total']} |")
+        lines.append(
+            f"| {row['notebook']} | {row['pass']} | {row['fail']} | {row['error']} | {row['not run']} | {row['total']} |"
+        )
     (out / "summary.md").write_text("\n".join(lines) + "\n")
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m emergent.core.grading", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m emergent.core.grading", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("folder", type=Path, help="the folder holding the students' .ipynb files")
     parser.add_argument("target", type=Path, nargs="?", help=argparse.SUPPRESS)
-    parser.add_argument("--out", type=Path, default=Path("grades"), help="where grades.csv and summary.md go")
-    parser.add_argument("--time-limit", type=float, default=1800, help="seconds each notebook may run (default 1800)")
+    parser.add_argument(
+        "--out", type=Path, default=Path("grades"), help="where grades.csv and summary.md go"
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=1800,
+        help="seconds each notebook may run (default 1800)",
+    )
     parser.add_argument("--execute-one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.execute_one:  # the child process of one notebook's run

@@ -14,29 +14,29 @@ import json
 import math
 import os
 import platform
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
 from emergent import __version__
+from emergent.core.contents import chapters
 from emergent.core.profiles import build_dir, device_description, profile_name
 
-# The pages that record results, in the book's order: slug -> title. A chapter's slug is its
-# package's name; a page that continues a chapter adds its topic (``grokking_emergence``).
-CHAPTERS = {
-    "emergence": "What is emergence?",
-    "reasoning": "Thinking out loud",
-    "scaling": "Scaling laws",
-    "mirage": "The metric mirage",
-    "prediction": "Can emergence be predicted?",
-    "compression": "Compression is intelligence",
-    "knowledge": "Where knowledge lives",
-    "knowledge_editing": "Editing knowledge",
-    "knowledge_capacity": "How much fits, and where it came from",
-    "grokking": "Grokking",
-    "grokking_emergence": "Does grokking explain emergence?",
-}
+# A chapter's slug is its file's name without the NN_ prefix (``08_grokking.md`` -> ``grokking``); a
+# page that continues a chapter adds its topic (``grokking_emergence``). The list of chapters is the
+# book's table of contents (emergent.core.contents), so it is written once.
+SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
 RESULTS_VARIABLE = "EMERGENT_RESULTS"
-VERDICTS = ("confirmed", "differs", "refuted", "corrected", "inconclusive", "identity", "new", "not measured")
+VERDICTS = (
+    "confirmed",
+    "differs",
+    "refuted",
+    "corrected",
+    "inconclusive",
+    "identity",
+    "new",
+    "not measured",
+)
 _begun: set[str] = set()  # chapters whose ledger this process has started afresh
 
 
@@ -46,8 +46,17 @@ def results_dir() -> Path:
 
 
 def _check_chapter(chapter: str) -> None:
-    if chapter not in CHAPTERS:
-        raise ValueError(f"Unknown chapter {chapter!r}; chapter slugs are {', '.join(CHAPTERS)}.")
+    """Inside the book, a slug must name a chapter of its table of contents; outside it (a notebook
+    in Colab), any slug of the right form is taken."""
+    known = chapters()
+    if known and chapter not in known:
+        raise ValueError(
+            f"Unknown chapter {chapter!r}; the table of contents has {', '.join(known)}."
+        )
+    if not SLUG.match(chapter):
+        raise ValueError(
+            f"A chapter slug is lower-case letters, digits and '_', like 'grokking'; got {chapter!r}."
+        )
 
 
 def _path(chapter: str) -> Path:
@@ -92,8 +101,10 @@ def record(
     """
     _check_chapter(chapter)
     if chapter not in _begun:
-        raise RuntimeError(f"Open the ledger first with ledger.begin({chapter!r}): it starts the chapter's "
-                           "results afresh, so that no record of an earlier build survives.")
+        raise RuntimeError(
+            f"Open the ledger first with ledger.begin({chapter!r}): it starts the chapter's "
+            "results afresh, so that no record of an earlier build survives."
+        )
     if not key.isidentifier():
         raise ValueError(f"Ledger keys are identifiers like 'alpha_N', got {key!r}.")
     if verdict != "not measured":
@@ -102,9 +113,19 @@ def record(
         raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}, got {verdict!r}.")
     unknown = set(interval) - {"low", "high", "method", "samples", "rule"}
     if unknown:
-        raise TypeError(f"Unknown ledger fields {sorted(unknown)}; a record may add low, high, method, samples, rule.")
-    entry = {"key": key, "value": value, "unit": unit, "claim": claim, "source": source,
-             "verdict": verdict, "note": note, **interval}
+        raise TypeError(
+            f"Unknown ledger fields {sorted(unknown)}; a record may add low, high, method, samples, rule."
+        )
+    entry = {
+        "key": key,
+        "value": value,
+        "unit": unit,
+        "claim": claim,
+        "source": source,
+        "verdict": verdict,
+        "note": note,
+        **interval,
+    }
     path = _path(chapter)
     data = read(chapter) if path.exists() else {"chapter": chapter, "records": {}}
     data.update(
@@ -129,10 +150,17 @@ def read(chapter: str) -> dict:
     _check_chapter(chapter)
     path = results_dir() / f"{chapter}.json"
     if not path.exists():
-        raise FileNotFoundError(f"No results for chapter {chapter!r} at {path}: build that chapter first.")
+        raise FileNotFoundError(
+            f"No results for chapter {chapter!r} at {path}: build that chapter first."
+        )
     return json.loads(path.read_text())
 
 
 def read_all() -> dict[str, dict]:
-    """Every chapter's ledger that exists, in the book's chapter order."""
-    return {c: read(c) for c in CHAPTERS if (results_dir() / f"{c}.json").exists()}
+    """Every chapter's ledger that exists, in the book's chapter order (outside the book, where
+    there is no table of contents, every ledger in the results folder, by name). Other files a
+    chapter keeps there (the prediction chapter's sealed forecasts) are not ledgers and are skipped."""
+    found = {path.stem for path in results_dir().glob("*.json")}
+    order = [c for c in chapters() if c in found] if chapters() else sorted(found)
+    ledgers = {c: read(c) for c in order}
+    return {c: data for c, data in ledgers.items() if isinstance(data, dict) and "records" in data}

@@ -23,6 +23,22 @@ from emergent.core.profiles import static_output
 transformers_logging.disable_progress_bar()  # one bar per training run is enough
 
 
+HEAD_DIM = 8  # dimensions per attention head that the book aims for
+MOST_HEADS = 4
+
+
+def head_count(width: int) -> int:
+    """The book's one rule for how many heads a tiny GPT-2 of ``width`` gets: about
+    ``HEAD_DIM`` dimensions each, at most ``MOST_HEADS``, and a number that divides the width
+    (GPT-2 splits the width evenly between its heads: width 28 gets 2 heads, not 3)."""
+    if isinstance(width, bool) or not isinstance(width, int) or width < 1:
+        raise ValueError(f"width must be a positive whole number, got {width!r}.")
+    heads = max(1, min(MOST_HEADS, width // HEAD_DIM))
+    while width % heads:
+        heads -= 1
+    return heads
+
+
 @dataclass(frozen=True)
 class TinyGPT2(Config):
     """The shape of a tiny GPT-2. Defaults give a ~0.1M-parameter model that trains in seconds."""
@@ -119,4 +135,3 @@ def count_parameters(model: torch.nn.Module, embeddings: bool = True) -> int:
 def to_device(model: torch.nn.Module, dev: torch.device | None = None) -> torch.nn.Module:
     """Move a model to the book's device (CUDA when present)."""
     return model.to(dev or default_device())
-

@@ -43,11 +43,15 @@ def labelled(ax, title: str, xlabel: str, ylabel: str, xlog: bool = False, ylog:
     return ax
 
 
-def small_multiples(count: int, columns: int = 3, width: float = 3.2, height: float = 2.6, **kwargs):
+def small_multiples(
+    count: int, columns: int = 3, width: float = 3.2, height: float = 2.6, **kwargs
+):
     """A grid of ``count`` axes (extra cells hidden), for static twins of widgets."""
     rows = -(-count // columns)
     columns = min(columns, count)
-    fig, axes = plt.subplots(rows, columns, figsize=(width * columns, height * rows), squeeze=False, **kwargs)
+    fig, axes = plt.subplots(
+        rows, columns, figsize=(width * columns, height * rows), squeeze=False, **kwargs
+    )
     flat = axes.ravel()
     for ax in flat[count:]:
         ax.set_visible(False)

@@ -48,7 +48,9 @@ def device_description() -> str:
     dev = device()
     if dev.type == "cuda":
         return f"cuda ({torch.cuda.get_device_name(dev)})"
-    waiting = threads.WAIT_POLICY_NOTE  # how idle threads wait, which sets the speed on a busy machine
+    waiting = (
+        threads.WAIT_POLICY_NOTE
+    )  # how idle threads wait, which sets the speed on a busy machine
     return f"cpu ({os.cpu_count()} cores, {torch.get_num_threads()} torch threads{'; ' + waiting if waiting else ''})"
 
 

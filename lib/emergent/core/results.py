@@ -6,12 +6,24 @@ ledger and writes one Markdown table (MyST, so citations render) for the book's 
 
 from __future__ import annotations
 
-from emergent.core.ledger import CHAPTERS, read_all
+from emergent.core.contents import chapters
+from emergent.core.ledger import read_all
 
-VERDICT_MARKS = {"confirmed": "✔ confirmed", "refuted": "✘ refuted", "differs": "≠ differs",
-                 "corrected": "✎ corrected", "inconclusive": "? inconclusive", "identity": "= identity",
-                 "new": "• new", "not measured": "– not measured"}
-HOW = {"seeds": "{n} seeds", "bootstrap": "bootstrap, {n} items", "leave-one-out": "range of {n} leave-one-out refits"}
+VERDICT_MARKS = {
+    "confirmed": "✔ confirmed",
+    "refuted": "✘ refuted",
+    "differs": "≠ differs",
+    "corrected": "✎ corrected",
+    "inconclusive": "? inconclusive",
+    "identity": "= identity",
+    "new": "• new",
+    "not measured": "– not measured",
+}
+HOW = {
+    "seeds": "{n} seeds",
+    "bootstrap": "bootstrap, {n} items",
+    "leave-one-out": "range of {n} leave-one-out refits",
+}
 
 
 def format_value(value: float | None) -> str:
@@ -52,26 +64,33 @@ def results_markdown(ledgers: dict[str, dict] | None = None) -> str:
     ledgers = read_all() if ledgers is None else ledgers
     if not ledgers:
         return "No chapter has recorded results yet: build the chapters first."
-    unknown = set(ledgers) - set(CHAPTERS)
+    titles = chapters()
+    unknown = set(ledgers) - set(titles)
     if unknown:
-        raise ValueError(f"Unknown chapters in the ledgers: {sorted(unknown)}; expected some of {list(CHAPTERS)}.")
+        raise ValueError(
+            f"Unknown chapters in the ledgers: {sorted(unknown)}; the table of contents has {list(titles)}."
+        )
     parts = []
-    for chapter in (c for c in CHAPTERS if c in ledgers):
+    for chapter in (c for c in titles if c in ledgers):
         ledger = ledgers[chapter]
-        parts.append(f"### {CHAPTERS[chapter]}\n")
+        parts.append(f"### {titles[chapter]}\n")
         parts.append(
             f"Measured with the `{ledger['profile']}` profile on {ledger['device']} "
             f"({ledger.get('machine', 'unknown machine')}), library version {ledger['library_version']}.\n"
         )
-        parts.append("| quantity | measured [90% interval] | published figure or source claim "
-                     "| decision rule, fixed before measuring | verdict, and why |")
+        parts.append(
+            "| quantity | measured [90% interval] | published figure or source claim "
+            "| decision rule, fixed before measuring | verdict, and why |"
+        )
         parts.append("|---|---|---|---|---|")
         for key, entry in ledger["records"].items():
             verdict = VERDICT_MARKS.get(entry.get("verdict", ""), "-")
             why = _cell(entry.get("note", ""))
             rule = _cell(entry.get("rule", "")) or "-"
-            parts.append(f"| `{key}` | {_measured(entry)} | {_claim(entry)} | {rule} "
-                         f"| **{verdict}**{': ' + why if why else ''} |")
+            parts.append(
+                f"| `{key}` | {_measured(entry)} | {_claim(entry)} | {rule} "
+                f"| **{verdict}**{': ' + why if why else ''} |"
+            )
         parts.append("")
     return "\n".join(parts)
 

@@ -22,7 +22,9 @@ def source(obj, part: str = "whole", max_lines: int | None = None) -> str:
     """
     if part not in PARTS:
         raise ValueError(f"part must be one of {', '.join(PARTS)}; got {part!r}.")
-    if max_lines is not None and (isinstance(max_lines, bool) or not isinstance(max_lines, int) or max_lines < 1):
+    if max_lines is not None and (
+        isinstance(max_lines, bool) or not isinstance(max_lines, int) or max_lines < 1
+    ):
         raise ValueError(f"max_lines must be a positive integer or None, got {max_lines!r}.")
     text = textwrap.dedent(inspect.getsource(obj))
     lines = text.splitlines()

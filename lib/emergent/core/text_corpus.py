@@ -15,18 +15,78 @@ import torch
 
 # Pure-Python modules present in CPython 3.8 and later, chosen to be plain, readable source.
 STDLIB_TRAIN = (
-    "argparse.py", "ast.py", "base64.py", "bisect.py", "calendar.py", "cmd.py", "code.py",
-    "codeop.py", "colorsys.py", "configparser.py", "contextlib.py", "copy.py", "csv.py",
-    "dataclasses.py", "datetime.py", "difflib.py", "enum.py", "filecmp.py", "fnmatch.py",
-    "fractions.py", "ftplib.py", "functools.py", "getopt.py", "gettext.py", "glob.py",
-    "gzip.py", "heapq.py", "hmac.py", "imaplib.py", "inspect.py", "ipaddress.py", "linecache.py",
-    "locale.py", "mailbox.py", "netrc.py", "numbers.py", "operator.py", "optparse.py",
-    "pathlib.py", "pickle.py", "pprint.py", "queue.py", "random.py", "sched.py", "selectors.py",
-    "shlex.py", "shutil.py", "smtplib.py", "socket.py", "statistics.py", "string.py",
-    "subprocess.py", "tarfile.py", "tempfile.py", "threading.py", "tokenize.py", "trace.py",
-    "traceback.py", "typing.py", "uuid.py", "warnings.py", "weakref.py", "zipfile.py",
+    "argparse.py",
+    "ast.py",
+    "base64.py",
+    "bisect.py",
+    "calendar.py",
+    "cmd.py",
+    "code.py",
+    "codeop.py",
+    "colorsys.py",
+    "configparser.py",
+    "contextlib.py",
+    "copy.py",
+    "csv.py",
+    "dataclasses.py",
+    "datetime.py",
+    "difflib.py",
+    "enum.py",
+    "filecmp.py",
+    "fnmatch.py",
+    "fractions.py",
+    "ftplib.py",
+    "functools.py",
+    "getopt.py",
+    "gettext.py",
+    "glob.py",
+    "gzip.py",
+    "heapq.py",
+    "hmac.py",
+    "imaplib.py",
+    "inspect.py",
+    "ipaddress.py",
+    "linecache.py",
+    "locale.py",
+    "mailbox.py",
+    "netrc.py",
+    "numbers.py",
+    "operator.py",
+    "optparse.py",
+    "pathlib.py",
+    "pickle.py",
+    "pprint.py",
+    "queue.py",
+    "random.py",
+    "sched.py",
+    "selectors.py",
+    "shlex.py",
+    "shutil.py",
+    "smtplib.py",
+    "socket.py",
+    "statistics.py",
+    "string.py",
+    "subprocess.py",
+    "tarfile.py",
+    "tempfile.py",
+    "threading.py",
+    "tokenize.py",
+    "trace.py",
+    "traceback.py",
+    "typing.py",
+    "uuid.py",
+    "warnings.py",
+    "weakref.py",
+    "zipfile.py",
 )
-STDLIB_TEST = ("textwrap.py", "timeit.py", "tabnanny.py", "quopri.py", "stringprep.py", "symtable.py")
+STDLIB_TEST = (
+    "textwrap.py",
+    "timeit.py",
+    "tabnanny.py",
+    "quopri.py",
+    "stringprep.py",
+    "symtable.py",
+)
 
 
 def stdlib_folder() -> Path:
@@ -63,7 +123,9 @@ def stdlib_split(train_bytes: int, test_bytes: int) -> tuple[bytes, bytes]:
     return stdlib_text(STDLIB_TRAIN, train_bytes), stdlib_text(STDLIB_TEST, test_bytes)
 
 
-def byte_windows(text: torch.Tensor, starts, block: int, start_token: int | None = None) -> torch.Tensor:
+def byte_windows(
+    text: torch.Tensor, starts, block: int, start_token: int | None = None
+) -> torch.Tensor:
     """Rows of ``block`` bytes of ``text`` (a 1-D integer tensor) from each of ``starts``.
 
     With ``start_token``, each row begins with that token, as the compressor's blocks do.
@@ -71,7 +133,9 @@ def byte_windows(text: torch.Tensor, starts, block: int, start_token: int | None
     """
     starts = [int(s) for s in starts]
     if any(s < 0 or s + block > len(text) for s in starts):
-        raise ValueError(f"every window must lie inside the text of {len(text)} bytes; got a start outside [0, {len(text) - block}].")
+        raise ValueError(
+            f"every window must lie inside the text of {len(text)} bytes; got a start outside [0, {len(text) - block}]."
+        )
     windows = torch.stack([text[s : s + block] for s in starts]).long()  # (rows, block)
     if start_token is None:
         return windows

@@ -28,7 +28,9 @@ def default_threads() -> int:
     if given is None:
         return min(os.cpu_count() or 1, 4)
     if not given.strip().isdigit() or int(given) < 1:
-        raise ValueError(f"EMERGENT_THREADS must be a whole number of threads, at least 1; it is {given!r}.")
+        raise ValueError(
+            f"EMERGENT_THREADS must be a whole number of threads, at least 1; it is {given!r}."
+        )
     return int(given)
 
 
@@ -90,8 +92,13 @@ def set_wait_policy() -> str:
         note = "OpenMP's default waiting (torch was imported before emergent)"
     else:
         busy = busy_cores()
-        policy = choose_wait_policy(busy, default_threads(), len(os.sched_getaffinity(0))
-                                    if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+        policy = choose_wait_policy(
+            busy,
+            default_threads(),
+            len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else (os.cpu_count() or 1),
+        )
         if busy is None:
             note = "OpenMP's default waiting (the load is not readable here)"
         elif policy is None:

@@ -54,7 +54,9 @@ class History:
         if not self.evaluations:
             raise KeyError(f"this run was never evaluated, so it has no {name!r} column.")
         if name not in self.evaluations[0]:
-            raise KeyError(f"no {name!r} among the evaluated quantities {sorted(self.evaluations[0])}.")
+            raise KeyError(
+                f"no {name!r} among the evaluated quantities {sorted(self.evaluations[0])}."
+            )
         return [row[name] for row in self.evaluations]
 
     @property
@@ -112,14 +114,21 @@ def train(
     if not learning_rate > 0:
         raise ValueError(f"learning_rate must be positive, got {learning_rate!r}.")
     if weight_decay < 0:
-        raise ValueError(f"weight_decay must be non-negative (0 switches it off), got {weight_decay!r}.")
+        raise ValueError(
+            f"weight_decay must be non-negative (0 switches it off), got {weight_decay!r}."
+        )
     if warmup_steps < 0:
         raise ValueError(f"warmup_steps must be non-negative, got {warmup_steps!r}.")
     if evaluate_at is not None and evaluate is None:
-        raise ValueError("evaluate_at was given without an evaluate function to call at those steps.")
-    optimiser = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=weight_decay, betas=betas)
+        raise ValueError(
+            "evaluate_at was given without an evaluate function to call at those steps."
+        )
+    optimiser = torch.optim.AdamW(
+        model.parameters(), lr=learning_rate, weight_decay=weight_decay, betas=betas
+    )
     scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda step: learning_rate_factor(step, steps, warmup_steps, decay_to))
+        optimiser, lambda step: learning_rate_factor(step, steps, warmup_steps, decay_to)
+    )
     device = next(model.parameters()).device
     on_gpu = device.type == "cuda"
     # Each step's loss is copied into one buffer, read back once at the end (a .item() per step
@@ -136,7 +145,9 @@ def train(
         began = time.perf_counter()
         model.eval()
         with torch.no_grad():
-            trained = began - run_start - evaluating[0] if done else 0.0  # wall time outside evaluations
+            trained = (
+                began - run_start - evaluating[0] if done else 0.0
+            )  # wall time outside evaluations
             row = {"step": done, "seconds": trained, **evaluate(model)}
         model.train()
         evaluating[0] += time.perf_counter() - began
@@ -145,10 +156,14 @@ def train(
             bar.set_postfix({name: f"{row[name]:.3f}" for name in show}, refresh=False)
         return stop is not None and stop(history)
 
-    bar = progress_bar(range(steps), desc=description, disable=not progress, mininterval=1.0, leave=False)
+    bar = progress_bar(
+        range(steps), desc=description, disable=not progress, mininterval=1.0, leave=False
+    )
     model.train()
-    stopped = evaluate is not None and evaluate_at is not None and evaluate_at(0) and evaluate_now(0)
-    for step in ([] if stopped else bar):
+    stopped = (
+        evaluate is not None and evaluate_at is not None and evaluate_at(0) and evaluate_now(0)
+    )
+    for step in [] if stopped else bar:
         loss = loss_at(model, step)
         optimiser.zero_grad(set_to_none=True)
         loss.backward()
@@ -160,7 +175,9 @@ def train(
         done = step + 1
         if step % 50 == 0 and not show:
             bar.set_postfix(loss=f"{loss.item():.3f}", refresh=False)
-        if evaluate is not None and (done == steps or (evaluate_at is not None and evaluate_at(done))):
+        if evaluate is not None and (
+            done == steps or (evaluate_at is not None and evaluate_at(done))
+        ):
             if evaluate_now(done):
                 stopped = done < steps
                 break
@@ -198,9 +215,20 @@ def train_language_model(
     """:func:`train` with GPT-2's recipe: next-token loss, warm-up, cosine decay to a tenth of the
     peak, gradients clipped to norm 1. ``batches(step)`` gives ``(input_ids, labels)``; ``evaluate``
     and ``evaluate_at`` are :func:`train`'s (checkpoints scored during the run)."""
-    return train(model, next_token_loss(batches), steps, learning_rate=learning_rate, weight_decay=weight_decay,
-                 warmup_steps=warmup_steps, decay_to=0.1, clip_grad_norm=1.0, progress=progress,
-                 description=description, evaluate=evaluate, evaluate_at=evaluate_at)
+    return train(
+        model,
+        next_token_loss(batches),
+        steps,
+        learning_rate=learning_rate,
+        weight_decay=weight_decay,
+        warmup_steps=warmup_steps,
+        decay_to=0.1,
+        clip_grad_norm=1.0,
+        progress=progress,
+        description=description,
+        evaluate=evaluate,
+        evaluate_at=evaluate_at,
+    )
 
 
 def every(interval: int, dense_until: int = 0) -> Callable[[int], bool]:

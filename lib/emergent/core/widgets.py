@@ -40,7 +40,9 @@ def explore(
     """
     unknown = set(static) - set(controls)
     if unknown:
-        raise ValueError(f"static values given for {sorted(unknown)}, which are not among the controls {sorted(controls)}.")
+        raise ValueError(
+            f"static values given for {sorted(unknown)}, which are not among the controls {sorted(controls)}."
+        )
     if static_output():
         return moving_figure(draw, controls, static, columns, title)
     import ipywidgets
@@ -80,7 +82,11 @@ def _png(fig, dpi: int = 80) -> str:
 
 
 def _label(value) -> str:
-    return f"{value:g}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+    return (
+        f"{value:g}"
+        if isinstance(value, (int, float)) and not isinstance(value, bool)
+        else str(value)
+    )
 
 
 def frames(draw, controls: dict, static: dict[str, list]) -> dict[str, str]:
@@ -112,10 +118,12 @@ _SCRIPT = """<script>(function () {
     show();
   });
 })();</script>"""
-_STYLE = ("<style>.emergent-frames .frames-live{display:none}.emergent-frames label{margin-right:1.5em}"
-          ".emergent-frames img{max-width:100%}"
-          "@media print{.emergent-frames .frames-live{display:none!important}"
-          ".emergent-frames .frames-fallback{display:block!important}}</style>")
+_STYLE = (
+    "<style>.emergent-frames .frames-live{display:none}.emergent-frames label{margin-right:1.5em}"
+    ".emergent-frames img{max-width:100%}"
+    "@media print{.emergent-frames .frames-live{display:none!important}"
+    ".emergent-frames .frames-fallback{display:block!important}}</style>"
+)
 
 
 class MovingFigure:
@@ -130,26 +138,36 @@ class MovingFigure:
         sliders = "".join(
             f'<label>{html.escape(n)} <input class="frames-slider" type="range" min="0" max="{len(self.static[n]) - 1}" '
             f'step="1" value="{i}" aria-label="{html.escape(n)}"> <output>{html.escape(_label(self.static[n][i]))}</output>'
-            f"</label>" for n, i in zip(names, start))
-        data = json.dumps({"frames": self.images, "labels": [[_label(v) for v in self.static[n]] for n in names]})
+            f"</label>"
+            for n, i in zip(names, start)
+        )
+        data = json.dumps(
+            {"frames": self.images, "labels": [[_label(v) for v in self.static[n]] for n in names]}
+        )
         first = self.images["|".join(map(str, start))]
         caption = f"<p><strong>{html.escape(self.title)}</strong></p>" if self.title else ""
-        return (f'{_STYLE}<div class="emergent-frames">{caption}'
-                f'<div class="frames-live"><div class="frames-controls">{sliders}</div>'
-                f'<img class="frames-image" alt="{html.escape(self.title or "figure")}" src="data:image/png;base64,{first}"></div>'
-                f'<div class="frames-fallback"><img alt="every setting side by side" src="data:image/png;base64,{self.grid}"></div>'
-                f'<script type="application/json" class="frames-data">{data}</script></div>{_SCRIPT}')
+        return (
+            f'{_STYLE}<div class="emergent-frames">{caption}'
+            f'<div class="frames-live"><div class="frames-controls">{sliders}</div>'
+            f'<img class="frames-image" alt="{html.escape(self.title or "figure")}" src="data:image/png;base64,{first}"></div>'
+            f'<div class="frames-fallback"><img alt="every setting side by side" src="data:image/png;base64,{self.grid}"></div>'
+            f'<script type="application/json" class="frames-data">{data}</script></div>{_SCRIPT}'
+        )
 
     def _repr_png_(self):  # where HTML is not shown (a plain notebook viewer), the grid
         return base64.b64decode(self.grid)
 
 
-def moving_figure(draw, controls: dict, static: dict[str, list], columns: int = 3, title: str = "") -> MovingFigure:
+def moving_figure(
+    draw, controls: dict, static: dict[str, list], columns: int = 3, title: str = ""
+) -> MovingFigure:
     """Frames for the browser's sliders, and the grid of all of them; displayed, and returned."""
     from IPython.display import display
 
     images = frames(draw, controls, static)
-    figure = MovingFigure(static, images, _png(grid_figure(images, static, columns, title), dpi=100), title)
+    figure = MovingFigure(
+        static, images, _png(grid_figure(images, static, columns, title), dpi=100), title
+    )
     display(figure)
     return figure
 
@@ -170,7 +188,9 @@ def grid_figure(images: dict[str, str], static: dict[str, list], columns: int = 
     settings = list(itertools.product(*(range(len(static[n])) for n in names)))
     fig, axes = small_multiples(len(settings), columns=columns, width=4.2, height=3.0)
     for ax, indices in zip(axes, settings):
-        picture = matplotlib.image.imread(io.BytesIO(base64.b64decode(images["|".join(map(str, indices))])), format="png")
+        picture = matplotlib.image.imread(
+            io.BytesIO(base64.b64decode(images["|".join(map(str, indices))])), format="png"
+        )
         ax.imshow(picture)
         ax.set_axis_off()
         ax.set_title(_setting(names, [static[n][i] for n, i in zip(names, indices)]), fontsize=9)

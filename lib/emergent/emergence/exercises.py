@@ -77,11 +77,15 @@ def check_find_induction_head(student: Callable, model) -> bool:
     try:
         got = student(model)
     except Exception as error:  # report any crash as a failed check
-        raise CheckFailed(f"find_induction_head(model) raised {type(error).__name__}: {error}.") from None
+        raise CheckFailed(
+            f"find_induction_head(model) raised {type(error).__name__}: {error}."
+        ) from None
     try:
         got = tuple(int(v) for v in got)
     except (TypeError, ValueError):
-        raise CheckFailed(f"find_induction_head(model) should return (layer, head) as two integers, got {got!r}.") from None
+        raise CheckFailed(
+            f"find_induction_head(model) should return (layer, head) as two integers, got {got!r}."
+        ) from None
     in_range = 0 <= got[0] < scores.shape[0] and 0 <= got[1] < scores.shape[1]
     # a probe on other random tokens may rank two near-equal heads the other way round: accept either
     if got != (layer, head) and not (in_range and float(scores[got]) >= float(scores.max()) - 0.05):
@@ -93,7 +97,9 @@ def check_find_induction_head(student: Callable, model) -> bool:
             "each query in the second copy read the attention to the position just after the earlier occurrence "
             "of the same token (t - period + 1)."
         )
-    print(f"✔ find_induction_head: layer {got[0]}, head {got[1]} (prefix-matching score {float(scores[got]):.2f}).")
+    print(
+        f"✔ find_induction_head: layer {got[0]}, head {got[1]} (prefix-matching score {float(scores[got]):.2f})."
+    )
     return True
 
 
@@ -106,13 +112,17 @@ def check_knock_out(student: Callable, model, tokens, data) -> bool:
     from emergent.emergence.induction import icl_with_heads_ablated
 
     expected = icl_with_heads_ablated(model, tokens, data)
-    untouched = copy.deepcopy(model)  # a copy made now carries none of the hooks the student may leave behind
+    untouched = copy.deepcopy(
+        model
+    )  # a copy made now carries none of the hooks the student may leave behind
     for layer in range(expected.shape[0]):
         for head in range(expected.shape[1]):
             try:
                 got = float(student(model, tokens, layer, head))
             except Exception as error:  # report any crash as a failed check
-                raise CheckFailed(f"knock_out(model, tokens, {layer}, {head}) raised {type(error).__name__}: {error}.") from None
+                raise CheckFailed(
+                    f"knock_out(model, tokens, {layer}, {head}) raised {type(error).__name__}: {error}."
+                ) from None
             if abs(got - float(expected[layer, head])) > 1e-4:
                 raise CheckFailed(
                     f"knock_out(model, tokens, {layer}, {head}) returned {got:.4f}, expected {float(expected[layer, head]):.4f}."
@@ -124,6 +134,10 @@ def check_knock_out(student: Callable, model, tokens, data) -> bool:
     with torch.no_grad():
         left_alone = torch.equal(model(tokens[:2]), untouched(tokens[:2]))
     if not left_alone:
-        raise CheckFailed("the model still behaves differently after knock_out returned: remove your hook when done.")
-    print(f"✔ knock_out matches the reference for all {expected.numel()} heads, and leaves the model as it was.")
+        raise CheckFailed(
+            "the model still behaves differently after knock_out returned: remove your hook when done."
+        )
+    print(
+        f"✔ knock_out matches the reference for all {expected.numel()} heads, and leaves the model as it was."
+    )
     return True

@@ -14,7 +14,7 @@ The story, top to bottom:
    attends to the token after the previous occurrence of the current token).
 4. **Training** - the book's trainer (:func:`emergent.core.training.train`) with AdamW, logging the
    loss and the ICL score as it goes, so the abrupt change (the *phase change*) can be plotted and
-   measured (:func:`phase_change_step`, :func:`transition_width`, :func:`steepest_rise`);
+   measured with the readings of :mod:`emergent.core.transitions`;
    :func:`induction_run` caches the 2-layer model and its 1-layer control.
 
 In the default profile (one CPU thread) both models train in under a minute on a free core; the
@@ -24,7 +24,6 @@ In the default profile (one CPU thread) both models train in under a minute on a
 
 from __future__ import annotations
 
-import math
 import sys
 from dataclasses import dataclass
 from typing import Iterable
@@ -65,13 +64,17 @@ class RepeatData(Config):
     length: int = 64  # tokens per sequence: at least two copies of the longest segment fit
     min_period: int = 16  # shortest segment; must exceed early_position + 1 (see ICL score)
     max_period: int = 31  # longest segment; the period varies over 16 values, no offset to memorise
-    early_position: int = 3  # ICL score: loss when predicting token 4, always still in the first copy
+    early_position: int = (
+        3  # ICL score: loss when predicting token 4, always still in the first copy
+    )
     late_position: int = 62  # ...minus loss when predicting token 63, always a repeat
 
     def __post_init__(self):
         check_positive_int(self, "vocab_size", "length", "min_period", "max_period", minimum=2)
         if not self.min_period <= self.max_period:
-            raise ValueError(f"min_period ({self.min_period}) must not exceed max_period ({self.max_period}).")
+            raise ValueError(
+                f"min_period ({self.min_period}) must not exceed max_period ({self.max_period})."
+            )
         if 2 * self.max_period > self.length:
             raise ValueError(
                 f"length ({self.length}) must hold two copies of the longest segment (2 * max_period = "
@@ -98,14 +101,22 @@ def repeated_segments(
     """
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
-    segments = torch.randint(0, data.vocab_size, (batch_size, data.max_period), generator=generator)  # (B, P)
-    periods = torch.randint(data.min_period, data.max_period + 1, (batch_size,), generator=generator)  # (B,)
+    segments = torch.randint(
+        0, data.vocab_size, (batch_size, data.max_period), generator=generator
+    )  # (B, P)
+    periods = torch.randint(
+        data.min_period, data.max_period + 1, (batch_size,), generator=generator
+    )  # (B,)
     positions = torch.arange(data.length)  # (T,)
-    index = positions[None, :] % periods[:, None]  # (B, T): where in its segment each token comes from
+    index = (
+        positions[None, :] % periods[:, None]
+    )  # (B, T): where in its segment each token comes from
     return segments.gather(1, index), periods
 
 
-def two_copies(batch_size: int, period: int, vocab_size: int, generator: torch.Generator) -> torch.Tensor:
+def two_copies(
+    batch_size: int, period: int, vocab_size: int, generator: torch.Generator
+) -> torch.Tensor:
     """(B, 2*period) sequences made of one random segment of distinct tokens, written twice.
 
     The probe for the prefix-matching score: with distinct tokens, each token of the second copy has
@@ -129,7 +140,9 @@ class AttentionOnly(Config):
     vocab_size: int = 32  # matches RepeatData
     context: int = 64  # longest sequence (learned position embeddings)
     layers: int = 2  # 2 can form induction heads; 1 is the control that cannot
-    heads: int = 4  # a few heads give the model room for a previous-token head and an induction head
+    heads: int = (
+        4  # a few heads give the model room for a previous-token head and an induction head
+    )
     width: int = 64  # d_model; tiny, so one CPU thread trains it in well under a minute
 
     def __post_init__(self):
@@ -147,7 +160,9 @@ class CausalSelfAttention(nn.Module):
         self.qkv = nn.Linear(shape.width, 3 * shape.width)
         self.out = nn.Linear(shape.width, shape.width)
 
-    def forward(self, x: torch.Tensor, silenced: Iterable[int] = ()) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(
+        self, x: torch.Tensor, silenced: Iterable[int] = ()
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """The layer's update to the residual stream, and its pattern; heads in ``silenced`` add nothing."""
         q, k, v = self.qkv(x).split(x.shape[-1], dim=2)  # each (B, T, C)
         mixed, pattern = causal_attention(q, k, v, self.heads)  # (B, T, C), (B, H, T, T)
@@ -173,23 +188,34 @@ class AttentionOnlyTransformer(nn.Module):
         self.final_norm = nn.LayerNorm(shape.width)
         self.unembed = nn.Linear(shape.width, shape.vocab_size, bias=False)
 
-    def forward(self, tokens: torch.Tensor, return_patterns: bool = False, ablate: Iterable[tuple[int, int]] = ()):
+    def forward(
+        self,
+        tokens: torch.Tensor,
+        return_patterns: bool = False,
+        ablate: Iterable[tuple[int, int]] = (),
+    ):
         """Logits (B, T, V); with ``return_patterns`` also a list of (B, H, T, T) patterns, one per layer.
 
         ``ablate`` lists ``(layer, head)`` pairs (from 0) whose output is set to zero: a knockout.
         """
         B, T = tokens.shape
         if T > self.shape.context:
-            raise ValueError(f"sequence length {T} exceeds the model's context of {self.shape.context}.")
+            raise ValueError(
+                f"sequence length {T} exceeds the model's context of {self.shape.context}."
+            )
         ablate = [tuple(pair) for pair in ablate]
         for layer, head in ablate:
             if not (0 <= layer < self.shape.layers and 0 <= head < self.shape.heads):
-                raise ValueError(f"cannot ablate head ({layer}, {head}): the model has layers 0..{self.shape.layers - 1} "
-                                 f"and heads 0..{self.shape.heads - 1}.")
+                raise ValueError(
+                    f"cannot ablate head ({layer}, {head}): the model has layers 0..{self.shape.layers - 1} "
+                    f"and heads 0..{self.shape.heads - 1}."
+                )
         x = self.embed(tokens) + self.position(torch.arange(T, device=tokens.device))  # (B, T, C)
         patterns = []
         for index, (norm, attention) in enumerate(zip(self.norms, self.attention)):
-            update, pattern = attention(norm(x), silenced=[h for layer, h in ablate if layer == index])
+            update, pattern = attention(
+                norm(x), silenced=[h for layer, h in ablate if layer == index]
+            )
             x = x + update  # the residual stream: each layer adds to it, none overwrites it
             patterns.append(pattern)
         logits = self.unembed(self.final_norm(x))  # (B, T, V)
@@ -216,12 +242,16 @@ def icl_score(position_losses: torch.Tensor, early: int, late: int) -> float:
     uses its context. Olsson et al. (2022) use the 500th minus the 50th token.
     """
     if not 0 <= early < late < len(position_losses):
-        raise ValueError(f"need 0 <= early < late < {len(position_losses)}, got early={early}, late={late}.")
+        raise ValueError(
+            f"need 0 <= early < late < {len(position_losses)}, got early={early}, late={late}."
+        )
     return float(position_losses[late] - position_losses[early])
 
 
 @torch.no_grad()
-def prefix_matching_scores(model: AttentionOnlyTransformer, period: int = 20, count: int = 64, seed: int = 1):
+def prefix_matching_scores(
+    model: AttentionOnlyTransformer, period: int = 20, count: int = 64, seed: int = 1
+):
     """(layers, heads) mean attention from each token of a segment's second copy to the token
     that followed its first occurrence (position t - period + 1). An induction head scores near 1."""
     tokens = two_copies(count, period, model.shape.vocab_size, torch.Generator().manual_seed(seed))
@@ -233,7 +263,9 @@ def prefix_matching_scores(model: AttentionOnlyTransformer, period: int = 20, co
 
 
 @torch.no_grad()
-def previous_token_scores(model: AttentionOnlyTransformer, period: int = 20, count: int = 64, seed: int = 1):
+def previous_token_scores(
+    model: AttentionOnlyTransformer, period: int = 20, count: int = 64, seed: int = 1
+):
     """(layers, heads) mean attention from each position t >= 1 to position t - 1."""
     tokens = two_copies(count, period, model.shape.vocab_size, torch.Generator().manual_seed(seed))
     _, patterns = model(tokens.to(next(model.parameters()).device), return_patterns=True)
@@ -256,25 +288,36 @@ def copying_scores(model: AttentionOnlyTransformer) -> torch.Tensor:
     final_gain = model.final_norm.weight.double()
     scores = torch.zeros(model.shape.layers, heads)
     for layer, (norm, attention) in enumerate(zip(model.norms, model.attention)):
-        value = attention.qkv.weight[2 * width:].double()  # (C, C): the value projection, heads stacked
+        value = attention.qkv.weight[
+            2 * width :
+        ].double()  # (C, C): the value projection, heads stacked
         out = attention.out.weight.double()  # (C, C)
         for head in range(heads):
             rows = slice(head * size, (head + 1) * size)
-            ov = (unembed * final_gain) @ out[:, rows] @ value[rows] @ (embed * norm.weight.double()).T  # (V, V)
+            ov = (
+                (unembed * final_gain)
+                @ out[:, rows]
+                @ value[rows]
+                @ (embed * norm.weight.double()).T
+            )  # (V, V)
             eigenvalues = torch.linalg.eigvals(ov)
             scores[layer, head] = float(eigenvalues.real.sum() / eigenvalues.abs().sum())
     return scores
 
 
 @torch.no_grad()
-def icl_without(model: AttentionOnlyTransformer, tokens: torch.Tensor, data: "RepeatData", heads) -> float:
+def icl_without(
+    model: AttentionOnlyTransformer, tokens: torch.Tensor, data: "RepeatData", heads
+) -> float:
     """ICL score of the model on ``tokens`` with every ``(layer, head)`` in ``heads`` knocked out."""
     logits = model(tokens, ablate=heads)[:, :-1]
     losses = F.cross_entropy(logits.transpose(1, 2), tokens[:, 1:], reduction="none").mean(dim=0)
     return icl_score(losses, data.early_position, data.late_position)
 
 
-def icl_with_heads_ablated(model: AttentionOnlyTransformer, tokens: torch.Tensor, data: "RepeatData") -> torch.Tensor:
+def icl_with_heads_ablated(
+    model: AttentionOnlyTransformer, tokens: torch.Tensor, data: "RepeatData"
+) -> torch.Tensor:
     """(layers, heads) ICL score of the model with one head knocked out at a time."""
     scores = torch.zeros(model.shape.layers, model.shape.heads)
     for layer in range(model.shape.layers):
@@ -292,7 +335,9 @@ def icl_with_heads_ablated(model: AttentionOnlyTransformer, tokens: torch.Tensor
 class Recipe(Config):
     """How the model is trained."""
 
-    steps: int = 1000  # the 2-layer phase change comes after a few hundred steps; the rest shows it stays
+    steps: int = (
+        1000  # the 2-layer phase change comes after a few hundred steps; the rest shows it stays
+    )
     batch_size: int = 32  # small batches keep a step cheap; the task is easy to sample
     learning_rate: float = 3e-3  # AdamW, constant after warm-up: no schedule to blur the transition
     warmup_steps: int = 50
@@ -302,15 +347,24 @@ class Recipe(Config):
     seed: int = 0
 
     def __post_init__(self):
-        if self.steps < 1 or self.batch_size < 1 or self.evaluate_every < 1 or self.eval_sequences < 1:
-            raise ValueError("steps, batch_size, evaluate_every and eval_sequences must all be positive.")
+        if (
+            self.steps < 1
+            or self.batch_size < 1
+            or self.evaluate_every < 1
+            or self.eval_sequences < 1
+        ):
+            raise ValueError(
+                "steps, batch_size, evaluate_every and eval_sequences must all be positive."
+            )
         if self.learning_rate <= 0:
             raise ValueError(f"learning_rate must be positive, got {self.learning_rate}.")
 
 
 def evaluation_tokens(data: RepeatData, recipe: Recipe) -> torch.Tensor:
     """The fixed batch every ICL score of a run is measured on (drawn apart from the training data)."""
-    tokens, _ = repeated_segments(recipe.eval_sequences, data, torch.Generator().manual_seed(recipe.seed + 1))
+    tokens, _ = repeated_segments(
+        recipe.eval_sequences, data, torch.Generator().manual_seed(recipe.seed + 1)
+    )
     return tokens
 
 
@@ -339,78 +393,26 @@ def train_induction(shape: AttentionOnly, data: RepeatData, recipe: Recipe, prog
 
     def evaluate(model) -> dict:  # the head scores too, so that the head can be watched forming
         per_position = loss_by_position(model, eval_tokens)
-        return {"icl_score": icl_score(per_position, data.early_position, data.late_position),
-                "eval_loss": float(per_position.mean()),
-                "prefix_matching": prefix_matching_scores(model).tolist(), "copying": copying_scores(model).tolist()}
+        return {
+            "icl_score": icl_score(per_position, data.early_position, data.late_position),
+            "eval_loss": float(per_position.mean()),
+            "prefix_matching": prefix_matching_scores(model).tolist(),
+            "copying": copying_scores(model).tolist(),
+        }
 
-    history = train(model, loss_at, recipe.steps, learning_rate=recipe.learning_rate,
-                    weight_decay=recipe.weight_decay, warmup_steps=recipe.warmup_steps,
-                    evaluate=evaluate, evaluate_at=every(recipe.evaluate_every),
-                    progress=progress, description=f"{shape.layers}-layer attention-only")
+    history = train(
+        model,
+        loss_at,
+        recipe.steps,
+        learning_rate=recipe.learning_rate,
+        weight_decay=recipe.weight_decay,
+        warmup_steps=recipe.warmup_steps,
+        evaluate=evaluate,
+        evaluate_at=every(recipe.evaluate_every),
+        progress=progress,
+        description=f"{shape.layers}-layer attention-only",
+    )
     return model.cpu(), history
-
-
-def phase_change_step(eval_steps, icl_scores, fraction: float = 0.5) -> int:
-    """First evaluated step at which the ICL score has reached ``fraction`` of its final value.
-
-    The score starts near 0 and falls (more negative is better), so "reached" means
-    ``score <= fraction * final``. Raises ValueError if the final score is not negative.
-    """
-    if len(eval_steps) != len(icl_scores) or not eval_steps:
-        raise ValueError("eval_steps and icl_scores must be non-empty and of equal length.")
-    if not 0 < fraction <= 1:
-        raise ValueError(f"fraction must lie in (0, 1], got {fraction}.")
-    final = icl_scores[-1]
-    if final >= 0:
-        raise ValueError(f"the final ICL score is {final:.3f} >= 0: the model never learned to use its context.")
-    for step, score in zip(eval_steps, icl_scores):
-        if score <= fraction * final:
-            return int(step)
-    return int(eval_steps[-1])  # unreachable: the last score always qualifies
-
-
-def formation_step(eval_steps, values, fraction: float = 0.5) -> int:
-    """First evaluated step at which ``values`` (e.g. a head's prefix-matching score) has made
-    ``fraction`` of its change from the first evaluation to the last, in either direction."""
-    if len(eval_steps) != len(values) or not eval_steps:
-        raise ValueError("eval_steps and values must be non-empty and of equal length.")
-    if not 0 < fraction <= 1:
-        raise ValueError(f"fraction must lie in (0, 1], got {fraction}.")
-    start, change = values[0], values[-1] - values[0]
-    if change == 0:
-        raise ValueError("the values did not change over training: there is no formation to locate.")
-    for step, value in zip(eval_steps, values):
-        if (value - start) / change >= fraction:
-            return int(step)
-    return int(eval_steps[-1])
-
-
-def transition_width(eval_steps, icl_scores, low: float = 0.1, high: float = 0.9) -> int:
-    """Training steps between reaching ``low`` and ``high`` of the final ICL score (how abrupt the rise is)."""
-    return phase_change_step(eval_steps, icl_scores, high) - phase_change_step(eval_steps, icl_scores, low)
-
-
-def steepest_rise(eval_steps, icl_scores, window: int) -> tuple[int, float]:
-    """``(start, share)``: the window of ``window`` training steps in which the ICL score fell most,
-    and the share of the whole fall (first evaluation to last) that happened inside it.
-
-    A share near 1 for a window that is a small part of training is what "abrupt" means here.
-    """
-    if len(eval_steps) != len(icl_scores) or len(eval_steps) < 2:
-        raise ValueError("eval_steps and icl_scores must be of equal length, with at least two evaluations.")
-    if window <= 0:
-        raise ValueError(f"window must be a positive number of steps, got {window}.")
-    total = icl_scores[0] - icl_scores[-1]
-    if total <= 0:
-        raise ValueError("the ICL score did not fall over training: there is no rise to locate.")
-    best_start, best_fall = int(eval_steps[0]), -math.inf
-    for i, start in enumerate(eval_steps):
-        # last evaluation no more than `window` steps after this one
-        j = max(k for k in range(i, len(eval_steps)) if eval_steps[k] - start <= window)
-        fall = icl_scores[i] - icl_scores[j]
-        if fall > best_fall:
-            best_start, best_fall = int(start), fall
-    return best_start, float(best_fall / total)
 
 
 def default_setup(layers: int, seed: int = 0) -> tuple[AttentionOnly, RepeatData, Recipe]:
@@ -427,7 +429,12 @@ def induction_run(layers: int, seed: int = 0, progress: bool = True):
     """``(model, history)`` for the book's 1- or 2-layer run with one seed (data, initialisation and
     evaluation batch), trained once and then read from the cache."""
     shape, data, recipe = default_setup(layers, seed)
-    config = {"task": "repeated-segments, independent uniform tokens", "model": shape.as_dict(), "data": data.as_dict(), "recipe": recipe.as_dict()}
+    config = {
+        "task": "repeated-segments, independent uniform tokens",
+        "model": shape.as_dict(),
+        "data": data.as_dict(),
+        "recipe": recipe.as_dict(),
+    }
     return load_or_train(
         f"induction-{layers}layer" + (f"-seed{seed}" if seed else ""),
         config,

@@ -31,7 +31,9 @@ def _check_slope(slope: float) -> None:
 
 def _check_chance(chance: float) -> None:
     if not 0 <= chance <= 1:
-        raise ValueError(f"chance must lie in [0, 1] (e.g. 0.5 for a two-way choice), got {chance!r}.")
+        raise ValueError(
+            f"chance must lie in [0, 1] (e.g. 0.5 for a two-way choice), got {chance!r}."
+        )
 
 
 def skill(log_scale, midpoint: float, slope: float = 1.0):
@@ -51,7 +53,9 @@ def smooth_accuracy(log_scale, midpoint: float = 22.0, slope: float = 0.6, chanc
     return chance + (1 - chance) * skill(log_scale, midpoint, slope)
 
 
-def multistep_accuracy(log_scale, k: int = 5, midpoint: float = 22.0, slope: float = 0.6, chance: float = 0.0):
+def multistep_accuracy(
+    log_scale, k: int = 5, midpoint: float = 22.0, slope: float = 0.6, chance: float = 0.0
+):
     """A task of ``k`` independent sub-steps, each a smooth skill; right only if all are right.
 
     The per-step curve is the same smooth logistic as in :func:`smooth_accuracy`; raising it to

@@ -37,7 +37,9 @@ class Threshold:
 
     family: str  # "few-shot prompting" or "augmented prompting" (the table's two halves)
     ability: str  # as written in the table
-    train_flops: float | None  # training FLOPs of the smallest model with the ability (None: "Many")
+    train_flops: (
+        float | None
+    )  # training FLOPs of the smallest model with the ability (None: "Many")
     params: float | None  # its parameter count (None: "Many")
     params_text: str  # the parameter count as printed in the table ("13B", "40M", "Many")
     model: str  # model family (GPT-3, Gopher, PaLM, ...)
@@ -56,7 +58,11 @@ def load_thresholds(family: str | None = None) -> list[Threshold]:
     """
     if family is not None and family not in FAMILIES:
         raise ValueError(f"family must be one of {FAMILIES} or None, got {family!r}.")
-    text = resources.files("emergent.emergence").joinpath("data", DATA_FILE).read_text(encoding="utf-8")
+    text = (
+        resources.files("emergent.emergence")
+        .joinpath("data", DATA_FILE)
+        .read_text(encoding="utf-8")
+    )
     rows = []
     for row in csv.DictReader(text.splitlines()):
         rows.append(
@@ -85,7 +91,9 @@ def parse_parameter_count(text: str) -> float | None:
     try:
         return float(cleaned[:-1]) * scale[cleaned[-1].upper()]
     except ValueError:
-        raise ValueError(f"a parameter count looks like '13B' or '40M' (or 'Many'), got {text!r}.") from None
+        raise ValueError(
+            f"a parameter count looks like '13B' or '40M' (or 'Many'), got {text!r}."
+        ) from None
 
 
 def flops_rule_of_thumb(params: float, tokens: float) -> float:
@@ -156,5 +164,7 @@ def composition_table(low: float, high: float, steps: Sequence[int]) -> list[dic
     rows = []
     for k in steps:
         a, b = task_success(low, k), task_success(high, k)
-        rows.append({"k": _check_steps(k), "low": a, "high": b, "gain": b / a if a > 0 else math.inf})
+        rows.append(
+            {"k": _check_steps(k), "low": a, "high": b, "gain": b / a if a > 0 else math.inf}
+        )
     return rows

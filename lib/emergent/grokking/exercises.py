@@ -13,11 +13,20 @@ import torch
 
 from emergent.core.checks import CheckFailed, check_function
 from emergent.grokking.fourier import key_frequencies, synthetic_embedding
-from emergent.grokking.modular_addition import first_step_reaching, modular_addition_split, threshold_fraction
+from emergent.core.transitions import first_step_reaching
+from emergent.grokking.modular_addition import (
+    modular_addition_split,
+    threshold_fraction,
+)
 from emergent.grokking.progress_measures import all_pairs, restricted_logits
 
-__all__ = ["check_split", "check_first_step_reaching", "check_key_frequencies", "check_threshold_fraction",
-           "check_restricted_logits"]
+__all__ = [
+    "check_split",
+    "check_first_step_reaching",
+    "check_key_frequencies",
+    "check_threshold_fraction",
+    "check_restricted_logits",
+]
 
 
 def _split_as_lists(fn: Callable) -> Callable:
@@ -26,7 +35,9 @@ def _split_as_lists(fn: Callable) -> Callable:
     def split(p, fraction, seed):
         parts = fn(p, fraction, seed)
         if not isinstance(parts, (tuple, list)) or len(parts) != 4:
-            raise TypeError(f"return the four parts (train_x, train_y, test_x, test_y), got {type(parts).__name__}")
+            raise TypeError(
+                f"return the four parts (train_x, train_y, test_x, test_y), got {type(parts).__name__}"
+            )
         names = ("train_x", "train_y", "test_x", "test_y")
         return {name: np.asarray(part).tolist() for name, part in zip(names, parts)}
 
@@ -42,9 +53,13 @@ def check_split(student: Callable) -> bool:
         try:
             train_x, _, test_x, _ = student(p, fraction, seed)
         except Exception as error:
-            raise CheckFailed(f"{student.__name__}({p}, {fraction}, {seed}) raised {type(error).__name__}: {error}.") from None
+            raise CheckFailed(
+                f"{student.__name__}({p}, {fraction}, {seed}) raised {type(error).__name__}: {error}."
+            ) from None
         seen = {tuple(map(int, row)) for row in np.asarray(train_x)}
-        leaked = [tuple(map(int, row)) for row in np.asarray(test_x) if tuple(map(int, row)) in seen]
+        leaked = [
+            tuple(map(int, row)) for row in np.asarray(test_x) if tuple(map(int, row)) in seen
+        ]
         if leaked:
             raise CheckFailed(
                 f"With p={p}, fraction={fraction}: test pair {leaked[0]} (and {len(leaked) - 1} more) is also in the "
@@ -107,8 +122,14 @@ def check_threshold_fraction(student: Callable) -> bool:
         cases=[
             ([0.2, 0.3, 0.4, 0.5, 0.6], [None, None, None, 1800, 1000]),
             ([0.6, 0.2, 0.5, 0.4, 0.3], [1000, None, 1800, None, None]),  # unsorted input
-            ([0.2, 0.3, 0.4, 0.5], [None, 3000, None, 900]),  # a lucky run below the threshold does not count
-            ([0.3, 0.5, 0.7], [None, None, None]),  # nothing generalised: no threshold in the budget
+            (
+                [0.2, 0.3, 0.4, 0.5],
+                [None, 3000, None, 900],
+            ),  # a lucky run below the threshold does not count
+            (
+                [0.3, 0.5, 0.7],
+                [None, None, None],
+            ),  # nothing generalised: no threshold in the budget
             ([0.3, 0.5, 0.7], [True, True, True]),
         ],
         raises=[([0.3, 0.5], [None])],
@@ -122,8 +143,10 @@ def _restricted_case(p: int, neurons: int, seed: int, frequencies) -> tuple:
     generator = torch.Generator().manual_seed(seed)
     pairs, _ = all_pairs(p)
     angle = 2 * torch.pi * pairs.double() / p
-    acts = torch.relu(torch.cos(angle @ torch.randn(2, neurons, generator=generator, dtype=torch.double).round())
-                      + 0.3 * torch.randn(p * p, neurons, generator=generator, dtype=torch.double))
+    acts = torch.relu(
+        torch.cos(angle @ torch.randn(2, neurons, generator=generator, dtype=torch.double).round())
+        + 0.3 * torch.randn(p * p, neurons, generator=generator, dtype=torch.double)
+    )
     readout = torch.randn(neurons, p, generator=generator, dtype=torch.double)
     return acts, readout, acts @ readout + 1.5, p, frequencies
 
@@ -141,8 +164,15 @@ def check_restricted_logits(student: Callable) -> bool:
     return check_function(
         _as_array(student),
         _as_array(restricted_logits),
-        cases=[_restricted_case(7, 5, 0, [1]), _restricted_case(11, 8, 1, [2, 5]), _restricted_case(13, 16, 2, [1, 3, 6])],
-        raises=[(*_restricted_case(7, 5, 0, [1])[:4], [4]), (*_restricted_case(7, 5, 0, [1])[:4], [])],
+        cases=[
+            _restricted_case(7, 5, 0, [1]),
+            _restricted_case(11, 8, 1, [2, 5]),
+            _restricted_case(13, 16, 2, [1, 3, 6]),
+        ],
+        raises=[
+            (*_restricted_case(7, 5, 0, [1])[:4], [4]),
+            (*_restricted_case(7, 5, 0, [1])[:4], []),
+        ],
         rtol=1e-6,
         atol=1e-8,
         hint="centre the neurons (subtract each one's mean over the grid), project them onto the unit vectors "

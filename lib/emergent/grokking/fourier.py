@@ -21,7 +21,9 @@ import numpy as np
 def _as_embedding(embedding) -> np.ndarray:
     matrix = np.asarray(embedding, dtype=float)
     if matrix.ndim != 2:
-        raise ValueError(f"embedding must be a (p, d) matrix (one row per residue), got shape {matrix.shape}.")
+        raise ValueError(
+            f"embedding must be a (p, d) matrix (one row per residue), got shape {matrix.shape}."
+        )
     if matrix.shape[0] < 3:
         raise ValueError(f"embedding needs at least 3 residues (rows), got {matrix.shape[0]}.")
     if not np.all(np.isfinite(matrix)):
@@ -37,11 +39,17 @@ def fourier_spectrum(embedding) -> np.ndarray:
     """
     matrix = _as_embedding(embedding)
     p = matrix.shape[0]
-    if np.allclose(matrix, matrix.mean(axis=0), rtol=0, atol=1e-12 * max(1.0, np.abs(matrix).max())):
-        raise ValueError("embedding is constant across residues: it has no Fourier structure to analyse.")
+    if np.allclose(
+        matrix, matrix.mean(axis=0), rtol=0, atol=1e-12 * max(1.0, np.abs(matrix).max())
+    ):
+        raise ValueError(
+            "embedding is constant across residues: it has no Fourier structure to analyse."
+        )
     coefficients = np.fft.rfft(matrix, axis=0)  # (p//2 + 1, d), complex; row k is frequency k
     energy = (np.abs(coefficients[1:]) ** 2).sum(axis=1)  # (p//2,), frequency 0 dropped
-    energy[: (p - 1) // 2] *= 2  # k and p - k carry the same energy; the Nyquist row (even p) does not double
+    energy[: (p - 1) // 2] *= (
+        2  # k and p - k carry the same energy; the Nyquist row (even p) does not double
+    )
     return energy / energy.sum()
 
 
@@ -49,7 +57,9 @@ def key_frequencies(embedding, k: int) -> list[int]:
     """The ``k`` frequencies carrying the most energy, in increasing order."""
     spectrum = fourier_spectrum(embedding)
     if not isinstance(k, (int, np.integer)) or not 1 <= k <= len(spectrum):
-        raise ValueError(f"k must be an integer between 1 and {len(spectrum)} (the number of frequencies), got {k!r}.")
+        raise ValueError(
+            f"k must be an integer between 1 and {len(spectrum)} (the number of frequencies), got {k!r}."
+        )
     top = np.argsort(spectrum, kind="stable")[::-1][:k]
     return sorted(int(i) + 1 for i in top)
 
@@ -93,7 +103,9 @@ def fourier_gini(embedding) -> float:
     return gini(fourier_spectrum(embedding))
 
 
-def synthetic_embedding(p: int, frequencies, dim: int = 32, noise: float = 0.0, seed: int = 0) -> np.ndarray:
+def synthetic_embedding(
+    p: int, frequencies, dim: int = 32, noise: float = 0.0, seed: int = 0
+) -> np.ndarray:
     """A ``(p, dim)`` embedding built from known cosines and sines, plus optional Gaussian noise.
 
     Each column is a random mix of ``cos(2 pi f r / p)`` and ``sin(2 pi f r / p)`` over the planted
@@ -103,7 +115,9 @@ def synthetic_embedding(p: int, frequencies, dim: int = 32, noise: float = 0.0, 
         raise ValueError(f"p must be an integer of at least 3, got {p!r}.")
     frequencies = [int(f) for f in frequencies]
     if not frequencies or any(not 1 <= f <= (p - 1) // 2 for f in frequencies):
-        raise ValueError(f"frequencies must be a non-empty list of integers in 1..{(p - 1) // 2}, got {frequencies}.")
+        raise ValueError(
+            f"frequencies must be a non-empty list of integers in 1..{(p - 1) // 2}, got {frequencies}."
+        )
     rng = np.random.default_rng(seed)
     residues = np.arange(p)[:, None]  # (p, 1)
     matrix = np.zeros((p, dim))

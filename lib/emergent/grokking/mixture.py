@@ -31,7 +31,8 @@ from emergent.core.progress import progress_bar
 from emergent.core.seeding import seed_everything
 from emergent.core.training import every, train
 from emergent.grokking import modular_addition
-from emergent.grokking.modular_addition import first_step_reaching, shuffled_pairs
+from emergent.core.transitions import first_step_reaching
+from emergent.grokking.modular_addition import shuffled_pairs
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,14 @@ class MixtureConfig(Config):
         if self.weight_decay < 0:
             raise ValueError(f"weight_decay must be non-negative, got {self.weight_decay!r}.")
         if not 1 <= self.task_examples < self.p**2:
-            raise ValueError(f"task_examples must lie between 1 and p*p-1 = {self.p ** 2 - 1} (some addition pairs "
-                             f"must be left to test on), got {self.task_examples}.")
+            raise ValueError(
+                f"task_examples must lie between 1 and p*p-1 = {self.p**2 - 1} (some addition pairs "
+                f"must be left to test on), got {self.task_examples}."
+            )
         if not 0 <= self.lookup_examples <= self.p**2:
-            raise ValueError(f"lookup_examples must lie between 0 and p*p = {self.p ** 2}, got {self.lookup_examples}.")
+            raise ValueError(
+                f"lookup_examples must lie between 0 and p*p = {self.p**2}, got {self.lookup_examples}."
+            )
 
 
 def mixture_data(config: MixtureConfig):
@@ -69,7 +74,10 @@ def mixture_data(config: MixtureConfig):
     """
     p = config.p
     generator = torch.Generator().manual_seed(config.seed)
-    task_count, other_count = config.task_examples, config.lookup_examples  # prefixes: grids are nested
+    task_count, other_count = (
+        config.task_examples,
+        config.lookup_examples,
+    )  # prefixes: grids are nested
     pairs, addition_y = shuffled_pairs(p, generator)  # (p*p, 2), (p*p,)
     addition = torch.cat([torch.zeros(p * p, 1, dtype=torch.long), pairs], dim=1)  # (p*p, 3)
     table = torch.randint(0, p, (p, p), generator=generator)  # the rule-less task
@@ -110,17 +118,30 @@ def train_mixture(config: MixtureConfig, progress: bool = True):
 
     def evaluate(model) -> dict:
         right = model(train_x).argmax(-1) == train_y
-        return {"task_train_acc": float(right[is_task].float().mean()),
-                "lookup_train_acc": float(right[~is_task].float().mean()) if config.lookup_examples else float("nan"),
-                "test_acc": float((model(test_x).argmax(-1) == test_y).float().mean())}
+        return {
+            "task_train_acc": float(right[is_task].float().mean()),
+            "lookup_train_acc": float(right[~is_task].float().mean())
+            if config.lookup_examples
+            else float("nan"),
+            "test_acc": float((model(test_x).argmax(-1) == test_y).float().mean()),
+        }
 
     def generalised(history) -> bool:  # nothing more to learn about this cell of the grid
         return history.evaluations[-1]["test_acc"] >= 0.99
 
-    history = train(model, loss_at, config.steps, learning_rate=config.learning_rate,
-                    weight_decay=config.weight_decay, betas=(0.9, 0.98), evaluate=evaluate,
-                    evaluate_at=every(config.eval_every), stop=generalised, progress=progress,
-                    description=f"{config.task_examples} + {config.lookup_examples} examples, hidden {config.hidden}")
+    history = train(
+        model,
+        loss_at,
+        config.steps,
+        learning_rate=config.learning_rate,
+        weight_decay=config.weight_decay,
+        betas=(0.9, 0.98),
+        evaluate=evaluate,
+        evaluate_at=every(config.eval_every),
+        stop=generalised,
+        progress=progress,
+        description=f"{config.task_examples} + {config.lookup_examples} examples, hidden {config.hidden}",
+    )
     history.extras["parameters"] = sum(w.numel() for w in model.parameters())
     return model, history
 
@@ -128,7 +149,9 @@ def train_mixture(config: MixtureConfig, progress: bool = True):
 def mixture_run(config: MixtureConfig, progress: bool = True):
     """``(model, history)`` of one run, from the cache when it was trained before."""
     return load_or_train(
-        "grokking-mixture", config.as_dict(), lambda: train_mixture(config, progress),
+        "grokking-mixture",
+        config.as_dict(),
+        lambda: train_mixture(config, progress),
         code=[sys.modules[__name__], modular_addition],
         build=lambda: MixtureMLP(config.p, config.embed_dim, config.hidden),
     )
@@ -140,7 +163,9 @@ def mixture_grid(base: MixtureConfig, seeds=(0,), progress: bool = True, **axes)
     steps to generalise. Fields not named keep ``base``'s values."""
     unknown = set(axes) - set(base.as_dict())
     if unknown or "seed" in axes:
-        raise ValueError(f"Vary fields of MixtureConfig other than seed (pass seeds=...), got {sorted(unknown) or ['seed']}.")
+        raise ValueError(
+            f"Vary fields of MixtureConfig other than seed (pass seeds=...), got {sorted(unknown) or ['seed']}."
+        )
     if not axes or any(len(v) == 0 for v in axes.values()):
         raise ValueError("Give at least one field to vary, each with at least one value.")
     names = list(axes)
@@ -150,10 +175,17 @@ def mixture_grid(base: MixtureConfig, seeds=(0,), progress: bool = True, **axes)
         config = base.with_(**dict(zip(names, values)), seed=seed)
         _, history = mixture_run(config, progress=False)
         last = history.evaluations[-1]
-        rows.append({
-            **dict(zip(names, values)), "seed": seed, "parameters": history.extras["parameters"],
-            "task_train_acc": last["task_train_acc"], "lookup_train_acc": last["lookup_train_acc"],
-            "test_acc": last["test_acc"],
-            "steps_to_generalise": first_step_reaching(history.column("step"), history.column("test_acc"), 0.99),
-        })
+        rows.append(
+            {
+                **dict(zip(names, values)),
+                "seed": seed,
+                "parameters": history.extras["parameters"],
+                "task_train_acc": last["task_train_acc"],
+                "lookup_train_acc": last["lookup_train_acc"],
+                "test_acc": last["test_acc"],
+                "steps_to_generalise": first_step_reaching(
+                    history.column("step"), history.column("test_acc"), 0.99
+                ),
+            }
+        )
     return rows

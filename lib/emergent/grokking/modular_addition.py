@@ -33,6 +33,7 @@ from emergent.core.config import Config, check_positive_int
 from emergent.core.profiles import device as default_device
 from emergent.core.progress import progress_bar
 from emergent.core.seeding import seed_everything
+from emergent.core.transitions import first_step_reaching
 from emergent.core.training import History, every, train
 from emergent.grokking import fourier, progress_measures, transformer
 from emergent.grokking.fourier import fourier_gini, top_k_share
@@ -44,7 +45,9 @@ from emergent.grokking.fourier import fourier_gini, top_k_share
 
 def _check_modulus(p) -> None:
     if isinstance(p, bool) or not isinstance(p, (int, np.integer)) or p < 3:
-        raise ValueError(f"p must be an integer of at least 3 (a prime such as 59, 97 or 113 is usual), got {p!r}.")
+        raise ValueError(
+            f"p must be an integer of at least 3 (a prime such as 59, 97 or 113 is usual), got {p!r}."
+        )
 
 
 def _check_fraction(fraction) -> None:
@@ -67,7 +70,9 @@ def modular_addition_split(p: int, fraction: float, seed: int = 0):
     p = int(p)
     count = round(fraction * p * p)
     if not 1 <= count < p * p:
-        raise ValueError(f"fraction={fraction} leaves {count} of {p * p} pairs for training; pick a larger or smaller fraction.")
+        raise ValueError(
+            f"fraction={fraction} leaves {count} of {p * p} pairs for training; pick a larger or smaller fraction."
+        )
     pairs, labels = shuffled_pairs(p, torch.Generator().manual_seed(seed))
     return pairs[:count], labels[:count], pairs[count:], labels[count:]
 
@@ -93,7 +98,9 @@ class ModularMLP(nn.Module):
 
     def __init__(self, p: int, embed_dim: int = 64, hidden: int = 128):
         super().__init__()
-        self.embed = nn.Embedding(p, embed_dim)  # (p, d): row r is residue r; the Fourier analysis reads it
+        self.embed = nn.Embedding(
+            p, embed_dim
+        )  # (p, d): row r is residue r; the Fourier analysis reads it
         self.hidden = nn.Linear(2 * embed_dim, hidden)
         self.out = nn.Linear(hidden, p)
 
@@ -130,7 +137,9 @@ class GrokConfig(Config):
     beta2: float = 0.98  # as in Nanda et al.; 0.999 makes full-batch training jumpier
     warmup: int = 10  # linear learning-rate warm-up steps
     steps: int = 3000  # step budget
-    stop_after: float = 0.0  # stop this many times the generalisation step after generalising (0: never)
+    stop_after: float = (
+        0.0  # stop this many times the generalisation step after generalising (0: never)
+    )
     eval_every: int = 10  # log every step up to 100, then every eval_every steps
     top_k: int = 4  # frequencies counted by the top-k Fourier share
     progress_frequencies: tuple = ()  # key frequencies for Nanda's restricted / excluded loss (none: not logged)
@@ -142,14 +151,18 @@ class GrokConfig(Config):
         if self.model not in ("mlp", "transformer"):
             raise ValueError(f"model must be 'mlp' or 'transformer', got {self.model!r}.")
         if not isinstance(self.weight_decay, (int, float)) or self.weight_decay < 0:
-            raise ValueError(f"weight_decay must be a non-negative number (0 switches it off), got {self.weight_decay!r}.")
+            raise ValueError(
+                f"weight_decay must be a non-negative number (0 switches it off), got {self.weight_decay!r}."
+            )
         if not self.learning_rate > 0:
             raise ValueError(f"learning_rate must be positive, got {self.learning_rate!r}.")
         check_positive_int(self, "embed_dim", "hidden", "heads", "steps", "eval_every", "top_k")
         if self.stop_after < 0:
             raise ValueError(f"stop_after must be >= 0, got {self.stop_after}.")
         if self.progress_frequencies:
-            progress_measures.sum_waves(self.p, self.progress_frequencies)  # refuses frequencies out of range
+            progress_measures.sum_waves(
+                self.p, self.progress_frequencies
+            )  # refuses frequencies out of range
 
 
 def build_model(config: GrokConfig) -> nn.Module:
@@ -182,12 +195,16 @@ def train_grokking(config: GrokConfig, progress: bool = True):
     """
     device = default_device()
     seed_everything(config.seed)
-    train_x, train_y, test_x, test_y = (t.to(device) for t in modular_addition_split(config.p, config.fraction, config.seed))
+    train_x, train_y, test_x, test_y = (
+        t.to(device) for t in modular_addition_split(config.p, config.fraction, config.seed)
+    )
     model = build_model(config).to(device)
     snapshot = {}
 
     def loss_at(model, step: int) -> torch.Tensor:
-        return F.cross_entropy(model(train_x), train_y)  # full batch: every training pair, every step
+        return F.cross_entropy(
+            model(train_x), train_y
+        )  # full batch: every training pair, every step
 
     def evaluate(model) -> dict:
         row = _accuracy_and_loss(model, train_x, train_y, test_x, test_y)
@@ -195,25 +212,45 @@ def train_grokking(config: GrokConfig, progress: bool = True):
         if "embed_at_memorise" not in snapshot and row["train_acc"] >= 0.99:
             snapshot["embed_at_memorise"] = embedding.tolist()
         if config.progress_frequencies:
-            row.update(progress_measures.progress_losses(model, config.p, config.progress_frequencies, train_x))
-        return {**row, "weight_norm": weight_norm(model), "fourier_gini": fourier_gini(embedding),
-                "top_k_share": top_k_share(embedding, config.top_k)}
+            row.update(
+                progress_measures.progress_losses(
+                    model, config.p, config.progress_frequencies, train_x
+                )
+            )
+        return {
+            **row,
+            "weight_norm": weight_norm(model),
+            "fourier_gini": fourier_gini(embedding),
+            "top_k_share": top_k_share(embedding, config.top_k),
+        }
 
     def generalised_long_enough(history) -> bool:
         if not config.stop_after:
             return False
         generalised = first_step_reaching(history.column("step"), history.column("test_acc"))
-        return generalised is not None and history.evaluations[-1]["step"] >= config.stop_after * max(generalised, 1)
+        return generalised is not None and history.evaluations[-1][
+            "step"
+        ] >= config.stop_after * max(generalised, 1)
 
     history = train(
-        model, loss_at, config.steps, learning_rate=config.learning_rate, weight_decay=config.weight_decay,
-        betas=(0.9, config.beta2), warmup_steps=config.warmup, evaluate=evaluate,
-        evaluate_at=every(config.eval_every, dense_until=100), stop=generalised_long_enough, progress=progress,
+        model,
+        loss_at,
+        config.steps,
+        learning_rate=config.learning_rate,
+        weight_decay=config.weight_decay,
+        betas=(0.9, config.beta2),
+        warmup_steps=config.warmup,
+        evaluate=evaluate,
+        evaluate_at=every(config.eval_every, dense_until=100),
+        stop=generalised_long_enough,
+        progress=progress,
         description=f"{config.model}, fraction {config.fraction:g}, wd {config.weight_decay:g}",
         show=("train_acc", "test_acc"),
     )
-    history.extras = {"embed_at_memorise": snapshot.get("embed_at_memorise"),
-                      "embed_final": residue_embedding(model, config.p).tolist()}
+    history.extras = {
+        "embed_at_memorise": snapshot.get("embed_at_memorise"),
+        "embed_final": residue_embedding(model, config.p).tolist(),
+    }
     return model, history
 
 
@@ -232,16 +269,6 @@ def _accuracy_and_loss(model, train_x, train_y, test_x, test_y) -> dict:
 # --------------------------------------------------------------------------------------------
 
 
-def first_step_reaching(steps, values, level: float = 0.99):
-    """The first logged step whose value is at least ``level``; ``None`` if it never gets there."""
-    if len(steps) != len(values):
-        raise ValueError(f"steps and values must have the same length, got {len(steps)} and {len(values)}.")
-    for step, value in zip(steps, values):
-        if value >= level:
-            return int(step)
-    return None
-
-
 def phases(history: History, level: float = 0.99) -> dict:
     """Memorisation and generalisation steps (and seconds), and the plateau ratio between them.
 
@@ -253,8 +280,12 @@ def phases(history: History, level: float = 0.99) -> dict:
     generalise = first_step_reaching(steps, history.column("test_acc"), level)
     seconds = None if generalise is None else history.column("seconds")[steps.index(generalise)]
     ratio = None if memorise is None or generalise is None else generalise / max(memorise, 1)
-    return {"steps_to_memorise": memorise, "steps_to_generalise": generalise,
-            "seconds_to_generalise": seconds, "plateau_ratio": ratio}
+    return {
+        "steps_to_memorise": memorise,
+        "steps_to_generalise": generalise,
+        "seconds_to_generalise": seconds,
+        "plateau_ratio": ratio,
+    }
 
 
 def threshold_fraction(fractions, generalised) -> float | None:
@@ -294,7 +325,9 @@ def grokking_run(config: GrokConfig, progress: bool = True):
 def sweep(base: GrokConfig, field: str, values, progress: bool = True) -> dict:
     """Run ``base`` with ``field`` set to each of ``values``; returns ``{value: history}`` (cached runs)."""
     if field not in base.as_dict():
-        raise ValueError(f"{field!r} is not a GrokConfig field; choose one of {sorted(base.as_dict())}.")
+        raise ValueError(
+            f"{field!r} is not a GrokConfig field; choose one of {sorted(base.as_dict())}."
+        )
     runs = {}
     for value in progress_bar(list(values), desc=f"sweep over {field}", disable=not progress):
         runs[value] = grokking_run(base.with_(**{field: value}), progress=progress)[1]
@@ -324,7 +357,9 @@ def shade_phases(ax, history: History, level: float = 0.99) -> None:
             ax.axvspan(start, end, color=PHASE_COLOURS[name], alpha=0.12, lw=0, label=name)
 
 
-def draw_run(ax, history: History, metric: str = "acc", phases_shaded: bool = True, legend: bool = True) -> None:
+def draw_run(
+    ax, history: History, metric: str = "acc", phases_shaded: bool = True, legend: bool = True
+) -> None:
     """Train and test accuracy (``metric="acc"``) or loss (``"loss"``) against step on a log axis."""
     if metric not in ("acc", "loss"):
         raise ValueError(f"metric must be 'acc' or 'loss', got {metric!r}.")
@@ -332,7 +367,9 @@ def draw_run(ax, history: History, metric: str = "acc", phases_shaded: bool = Tr
     keep = steps >= 1  # a log axis cannot show step 0
     for split, colour in (("train", "#0072B2"), ("test", "#D55E00")):
         values = np.asarray(history.column(f"{split}_{metric}"))
-        ax.plot(steps[keep], values[keep] * (100 if metric == "acc" else 1), color=colour, label=split)
+        ax.plot(
+            steps[keep], values[keep] * (100 if metric == "acc" else 1), color=colour, label=split
+        )
     if phases_shaded:
         shade_phases(ax, history)
     ax.set_xscale("log")

@@ -77,7 +77,9 @@ def excluded_logits(logits: torch.Tensor, p: int, frequencies) -> torch.Tensor:
     return logits - _project(logits, sum_waves(p, frequencies))
 
 
-def restricted_logits(neurons: torch.Tensor, readout: torch.Tensor, logits: torch.Tensor, p: int, frequencies) -> torch.Tensor:
+def restricted_logits(
+    neurons: torch.Tensor, readout: torch.Tensor, logits: torch.Tensor, p: int, frequencies
+) -> torch.Tensor:
     """Logits read out of the neurons' mean plus their key-frequency part only.
 
     ``neurons`` are the activations ``(p*p, n)`` over the grid, ``readout`` the ``(n, p)`` map from
@@ -87,15 +89,23 @@ def restricted_logits(neurons: torch.Tensor, readout: torch.Tensor, logits: torc
     _check_grid(neurons, p, "neurons")
     _check_grid(logits, p, "logits")
     neurons = neurons.double()
-    kept = neurons.mean(dim=0, keepdim=True) + _project(neurons - neurons.mean(dim=0, keepdim=True), sum_waves(p, frequencies))
+    kept = neurons.mean(dim=0, keepdim=True) + _project(
+        neurons - neurons.mean(dim=0, keepdim=True), sum_waves(p, frequencies)
+    )
     restricted = kept @ readout.double()
-    return restricted + logits.double().mean(dim=0, keepdim=True) - restricted.mean(dim=0, keepdim=True)
+    return (
+        restricted
+        + logits.double().mean(dim=0, keepdim=True)
+        - restricted.mean(dim=0, keepdim=True)
+    )
 
 
 def _check_grid(values: torch.Tensor, p: int, name: str) -> None:
     if values.ndim != 2 or values.shape[0] != p * p:
-        raise ValueError(f"{name} must have one row per grid pair, shape (p*p, ...) = ({p * p}, ...); got {tuple(values.shape)}. "
-                         "Evaluate the model on all_pairs(p), in that order.")
+        raise ValueError(
+            f"{name} must have one row per grid pair, shape (p*p, ...) = ({p * p}, ...); got {tuple(values.shape)}. "
+            "Evaluate the model on all_pairs(p), in that order."
+        )
 
 
 @torch.no_grad()
@@ -110,8 +120,10 @@ def progress_losses(model, p: int, frequencies, train_pairs: torch.Tensor) -> di
     restricted = restricted_logits(model.neurons(pairs), model.readout(), logits, p, frequencies)
     train_rows = (train_pairs[:, 0] * p + train_pairs[:, 1]).to(device)
     excluded = excluded_logits(logits, p, frequencies)[train_rows]
-    return {"restricted_loss": float(F.cross_entropy(restricted, labels)),
-            "excluded_loss": float(F.cross_entropy(excluded, labels[train_rows]))}
+    return {
+        "restricted_loss": float(F.cross_entropy(restricted, labels)),
+        "excluded_loss": float(F.cross_entropy(excluded, labels[train_rows])),
+    }
 
 
 def without_frequencies(embedding, frequencies) -> np.ndarray:
@@ -129,12 +141,19 @@ def without_frequencies(embedding, frequencies) -> np.ndarray:
 
 
 @torch.no_grad()
-def accuracy_without(model, p: int, frequencies, pairs: torch.Tensor, labels: torch.Tensor) -> float:
+def accuracy_without(
+    model, p: int, frequencies, pairs: torch.Tensor, labels: torch.Tensor
+) -> float:
     """Accuracy on ``pairs`` of a copy of ``model`` whose residue embedding lost ``frequencies``."""
     ablated = copy.deepcopy(model)
-    weight = ablated.embed.weight  # rows 0..p-1 are the residues (the transformer's "=" row is left alone)
-    weight[:p] = torch.as_tensor(without_frequencies(weight[:p].cpu().double().numpy(), frequencies),
-                                 dtype=weight.dtype, device=weight.device)
+    weight = (
+        ablated.embed.weight
+    )  # rows 0..p-1 are the residues (the transformer's "=" row is left alone)
+    weight[:p] = torch.as_tensor(
+        without_frequencies(weight[:p].cpu().double().numpy(), frequencies),
+        dtype=weight.dtype,
+        device=weight.device,
+    )
     device = weight.device
     return float((ablated(pairs.to(device)).argmax(-1) == labels.to(device)).float().mean())
 
@@ -144,6 +163,10 @@ def other_frequencies(p: int, keys, count: int, draws: int, seed: int = 0) -> li
     keys = set(_check_frequencies(p, keys))
     pool = [f for f in range(1, (p - 1) // 2 + 1) if f not in keys]
     if not 1 <= count <= len(pool):
-        raise ValueError(f"count must lie between 1 and {len(pool)} (the frequencies that are not keys), got {count}.")
+        raise ValueError(
+            f"count must lie between 1 and {len(pool)} (the frequencies that are not keys), got {count}."
+        )
     rng = np.random.default_rng(seed)
-    return [sorted(int(f) for f in rng.choice(pool, size=count, replace=False)) for _ in range(draws)]
+    return [
+        sorted(int(f) for f in rng.choice(pool, size=count, replace=False)) for _ in range(draws)
+    ]

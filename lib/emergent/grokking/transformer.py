@@ -38,7 +38,9 @@ class ModularTransformer(nn.Module):
         with torch.no_grad():
             self.embed.weight.normal_(0, root)
         self.position = _gaussian(3, d_model, scale=root)
-        self.query = _gaussian(d_model, d_model, scale=root)  # all heads side by side: (d_model, heads * d_head)
+        self.query = _gaussian(
+            d_model, d_model, scale=root
+        )  # all heads side by side: (d_model, heads * d_head)
         self.key = _gaussian(d_model, d_model, scale=root)
         self.value = _gaussian(d_model, d_model, scale=root)
         self.attn_out = _gaussian(d_model, d_model, scale=root)
@@ -60,7 +62,9 @@ class ModularTransformer(nn.Module):
         N = pairs.shape[0]
         equals = torch.full((N, 1), self.p, dtype=pairs.dtype, device=pairs.device)
         x = self.embed(torch.cat([pairs, equals], dim=1)) + self.position  # (N, 3, d_model)
-        mixed, _ = causal_attention(x @ self.query, x @ self.key, x @ self.value, self.heads)  # (N, 3, d_model)
+        mixed, _ = causal_attention(
+            x @ self.query, x @ self.key, x @ self.value, self.heads
+        )  # (N, 3, d_model)
         return x + mixed @ self.attn_out
 
     def neurons(self, pairs: torch.Tensor) -> torch.Tensor:

@@ -40,19 +40,33 @@ class SmallRecipe(Config):
     steps: int = 600
     batch_size: int = 64
     learning_rate: float = 3e-3
-    checkpoints: int = 4  # TracIn's sum runs over this many evenly spaced moments of training (the last included)
+    checkpoints: int = (
+        4  # TracIn's sum runs over this many evenly spaced moments of training (the last included)
+    )
     seed: int = 0
 
     def __post_init__(self):
-        check_positive_int(self, "n_layer", "n_embd", "n_head", "steps", "batch_size", "checkpoints")
+        check_positive_int(
+            self, "n_layer", "n_embd", "n_head", "steps", "batch_size", "checkpoints"
+        )
         check_positive(self, "learning_rate")
 
 
-def train_small(kb: KnowledgeBase, recipe: SmallRecipe, sentences: list[Prompt] | None = None, progress: bool = True):
+def train_small(
+    kb: KnowledgeBase,
+    recipe: SmallRecipe,
+    sentences: list[Prompt] | None = None,
+    progress: bool = True,
+):
     """Train on ``sentences`` (default: every training sentence); returns the model and its checkpoints
     ``[(learning rate there, state dict)]`` for TracIn."""
-    shape = TinyGPT2(vocab_size=len(kb.vocabulary), n_positions=context_length(kb), n_layer=recipe.n_layer,
-                     n_head=recipe.n_head, n_embd=recipe.n_embd)
+    shape = TinyGPT2(
+        vocab_size=len(kb.vocabulary),
+        n_positions=context_length(kb),
+        n_layer=recipe.n_layer,
+        n_head=recipe.n_head,
+        n_embd=recipe.n_embd,
+    )
     model = tiny_gpt2(shape, seed=recipe.seed)
     every = max(1, recipe.steps // recipe.checkpoints)
     warmup = max(1, recipe.steps // 20)
@@ -60,15 +74,27 @@ def train_small(kb: KnowledgeBase, recipe: SmallRecipe, sentences: list[Prompt] 
 
     def snapshot(m) -> dict:
         done = len(snapshots) * every + every
-        rate = recipe.learning_rate * learning_rate_factor(min(done, recipe.steps - 1), recipe.steps, warmup, 0.1)
+        rate = recipe.learning_rate * learning_rate_factor(
+            min(done, recipe.steps - 1), recipe.steps, warmup, 0.1
+        )
         snapshots.append((rate, copy.deepcopy(m.state_dict())))
         return {}
 
-    train(model, next_token_loss(sentence_batches(kb, recipe.batch_size, recipe.seed, sentences)), recipe.steps,
-          learning_rate=recipe.learning_rate, weight_decay=0.01, warmup_steps=warmup, decay_to=0.1, clip_grad_norm=1.0,
-          evaluate=snapshot, evaluate_at=lambda done: done > 0 and done % every == 0, progress=progress,
-          description="small fact model")
-    return model.eval(), snapshots[-recipe.checkpoints:]
+    train(
+        model,
+        next_token_loss(sentence_batches(kb, recipe.batch_size, recipe.seed, sentences)),
+        recipe.steps,
+        learning_rate=recipe.learning_rate,
+        weight_decay=0.01,
+        warmup_steps=warmup,
+        decay_to=0.1,
+        clip_grad_norm=1.0,
+        evaluate=snapshot,
+        evaluate_at=lambda done: done > 0 and done % every == 0,
+        progress=progress,
+        description="small fact model",
+    )
+    return model.eval(), snapshots[-recipe.checkpoints :]
 
 
 def _loss_gradient(model, prompt: Prompt, pad_id: int) -> torch.Tensor:
@@ -79,8 +105,14 @@ def _loss_gradient(model, prompt: Prompt, pad_id: int) -> torch.Tensor:
     return torch.cat([p.grad.reshape(-1) for p in model.parameters() if p.grad is not None])
 
 
-def tracin_scores(model, checkpoints, kb: KnowledgeBase, train_prompts: list[Prompt], test_prompts: list[Prompt],
-                  progress: bool = True) -> np.ndarray:
+def tracin_scores(
+    model,
+    checkpoints,
+    kb: KnowledgeBase,
+    train_prompts: list[Prompt],
+    test_prompts: list[Prompt],
+    progress: bool = True,
+) -> np.ndarray:
     """``(len(train_prompts), len(test_prompts))``: TracIn's influence of each training sentence on each question."""
     if not train_prompts or not test_prompts:
         raise ValueError("give at least one training sentence and one test question.")
@@ -88,13 +120,19 @@ def tracin_scores(model, checkpoints, kb: KnowledgeBase, train_prompts: list[Pro
     work = copy.deepcopy(model).train()
     for rate, state in checkpoints:
         work.load_state_dict(state)
-        tests = torch.stack([_loss_gradient(work, p, kb.pad_id) for p in test_prompts])  # (tests, params)
-        for i, prompt in enumerate(progress_bar(train_prompts, desc="TracIn", disable=not progress, leave=False)):
+        tests = torch.stack(
+            [_loss_gradient(work, p, kb.pad_id) for p in test_prompts]
+        )  # (tests, params)
+        for i, prompt in enumerate(
+            progress_bar(train_prompts, desc="TracIn", disable=not progress, leave=False)
+        ):
             scores[i] += rate * (tests @ _loss_gradient(work, prompt, kb.pad_id)).numpy()
     return scores
 
 
-def precision_at_own(scores: np.ndarray, train_prompts: list[Prompt], fact: tuple[int, str]) -> float:
+def precision_at_own(
+    scores: np.ndarray, train_prompts: list[Prompt], fact: tuple[int, str]
+) -> float:
     """Of the top-``n`` sentences by score (``n`` = how many state the fact), the share that state it."""
     own = np.array([(p.entity, p.relation) == tuple(fact) for p in train_prompts])
     if not own.any():

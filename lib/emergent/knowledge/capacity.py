@@ -18,6 +18,7 @@ import math
 import numpy as np
 import torch
 
+from emergent.core.models import head_count
 from emergent.knowledge.fact_model import FactRecipe, answer_logits, fact_model_run
 from emergent.knowledge.knowledge_base import KnowledgeBase, WorldConfig, make_knowledge_base
 
@@ -36,7 +37,9 @@ def bits_learned(probabilities, answers) -> float:
     ``answers[i]`` values and a model that gives the true answer probability ``probabilities[i]``."""
     p, v = np.asarray(probabilities, dtype=float), np.asarray(answers, dtype=float)
     if p.shape != v.shape or p.ndim != 1:
-        raise ValueError(f"give one probability and one number of answers per fact, got shapes {p.shape} and {v.shape}.")
+        raise ValueError(
+            f"give one probability and one number of answers per fact, got shapes {p.shape} and {v.shape}."
+        )
     if np.isnan(p).any() or (p <= 0).any() or (p > 1).any():
         raise ValueError("probabilities of the true answer must lie in (0, 1].")
     if (v < 2).any():
@@ -53,21 +56,31 @@ def fact_bits(model, kb: KnowledgeBase, relations: list[str] | None = None) -> n
     people in order within each relation: :func:`bits_by_relation` splits them."""
     prompts = kb.prompts(held_out=False, relations=relations)
     logits = answer_logits(model, prompts, kb.pad_id)
-    log2_p = (logits.log_softmax(-1)[torch.arange(len(prompts)), torch.tensor([p.answer for p in prompts])]
-              / math.log(2)).numpy()
+    log2_p = (
+        logits.log_softmax(-1)[
+            torch.arange(len(prompts)), torch.tensor([p.answer for p in prompts])
+        ]
+        / math.log(2)
+    ).numpy()
     per_fact: dict[tuple[int, str], list[float]] = {}
     for prompt, value in zip(prompts, log2_p):
         per_fact.setdefault((prompt.entity, prompt.relation), []).append(float(value))
-    return np.array([bits_learned([2.0 ** np.mean(values)], [len(kb.answers(relation))])
-                     for (_, relation), values in per_fact.items()])
+    return np.array(
+        [
+            bits_learned([2.0 ** np.mean(values)], [len(kb.answers(relation))])
+            for (_, relation), values in per_fact.items()
+        ]
+    )
 
 
 def bits_by_relation(bits: np.ndarray, kb: KnowledgeBase) -> np.ndarray:
     """:func:`fact_bits` of the whole world as a (relation, person) table, relations in ``kb.relations`` order."""
     bits = np.asarray(bits)
     if bits.shape != (len(kb.relations) * kb.n_entities,):
-        raise ValueError(f"expected one value per fact of this world ({len(kb.relations)} relations x "
-                         f"{kb.n_entities} people), got an array of shape {bits.shape}: pass fact_bits(model, kb).")
+        raise ValueError(
+            f"expected one value per fact of this world ({len(kb.relations)} relations x "
+            f"{kb.n_entities} people), got an array of shape {bits.shape}: pass fact_bits(model, kb)."
+        )
     return bits.reshape(len(kb.relations), kb.n_entities)
 
 
@@ -76,14 +89,27 @@ def world_bits(kb: KnowledgeBase) -> float:
     return float(sum(kb.n_entities * math.log2(len(kb.answers(r))) for r in kb.relations))
 
 
-def capacity_run(world: WorldConfig, width: int, layers: int, exposures: int, batch_size: int = 256,
-                 learning_rate: float = 3e-3, seed: int = 0):
+def capacity_run(
+    world: WorldConfig,
+    width: int,
+    layers: int,
+    exposures: int,
+    batch_size: int = 256,
+    learning_rate: float = 3e-3,
+    seed: int = 0,
+):
     """``(kb, model, history)``: a one-fact-per-sentence model of the given size, trained on ``world`` for
     about ``exposures`` sightings of each fact (cached like the chapter's other fact models)."""
-    heads = max(1, min(4, width // 8))
-    while width % heads:  # GPT-2 splits the width evenly between its heads
-        heads -= 1
+    heads = head_count(width)
     steps = steps_for_exposures(make_knowledge_base(world), exposures, batch_size)
-    recipe = FactRecipe(n_layer=layers, n_embd=width, n_head=heads, steps=steps, batch_size=batch_size,
-                        learning_rate=learning_rate, seed=seed, design="facts")
+    recipe = FactRecipe(
+        n_layer=layers,
+        n_embd=width,
+        n_head=heads,
+        steps=steps,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        seed=seed,
+        design="facts",
+    )
     return fact_model_run(world, recipe)

@@ -28,7 +28,14 @@ from transformers import GPT2LMHeadModel
 from emergent.core.config import Config
 from emergent.core.progress import progress_bar
 from emergent.knowledge.fact_model import answer_logits
-from emergent.knowledge.interpretability import check_gpt2, check_layer, forward_hooks, hidden_state_of, mlp_keys, with_hidden_state
+from emergent.knowledge.hooks import (
+    check_gpt2,
+    check_layer,
+    forward_hooks,
+    hidden_state_of,
+    with_hidden_state,
+)
+from emergent.knowledge.memories import mlp_keys
 from emergent.knowledge.knowledge_base import KnowledgeBase, Prompt, batch_prompts
 
 
@@ -40,14 +47,19 @@ def output_matrix(model: GPT2LMHeadModel, layer: int) -> torch.nn.Parameter:
 
 
 @torch.no_grad()
-def key_second_moment(model: GPT2LMHeadModel, layer: int, sentences: list[list[int]], pad_id: int,
-                      batch_size: int = 512) -> torch.Tensor:
+def key_second_moment(
+    model: GPT2LMHeadModel,
+    layer: int,
+    sentences: list[list[int]],
+    pad_id: int,
+    batch_size: int = 512,
+) -> torch.Tensor:
     """C = E[k kᵀ] over every token of ``sentences`` (lists of ids, e.g. the training text).  (d_ff, d_ff)"""
     if not sentences:
         raise ValueError("Give some sentences to estimate the key statistics from.")
     total, count = None, 0
     for start in range(0, len(sentences), batch_size):
-        chunk = sentences[start:start + batch_size]
+        chunk = sentences[start : start + batch_size]
         length = max(map(len, chunk))
         ids = torch.full((len(chunk), length), pad_id, dtype=torch.long)
         for row, s in enumerate(chunk):
@@ -60,7 +72,9 @@ def key_second_moment(model: GPT2LMHeadModel, layer: int, sentences: list[list[i
 
 
 @torch.no_grad()
-def subject_key(model: GPT2LMHeadModel, layer: int, contexts: list[tuple[tuple[int, ...], int]]) -> torch.Tensor:
+def subject_key(
+    model: GPT2LMHeadModel, layer: int, contexts: list[tuple[tuple[int, ...], int]]
+) -> torch.Tensor:
     """k*: the key at the subject's last token, averaged over contexts (ids, position).  (d_ff,)"""
     if not contexts:
         raise ValueError("Give at least one (ids, last subject position) context.")
@@ -82,9 +96,17 @@ class EditConfig(Config):
     target_probability: float = 0.9
 
 
-def optimise_delta(model: GPT2LMHeadModel, layer: int, prompts: list[Prompt], new_answer: int,
-                   preserve: list[Prompt], pad_id: int, config: EditConfig = EditConfig(),
-                   position: str = "subject", site: str = "mlp") -> torch.Tensor:
+def optimise_delta(
+    model: GPT2LMHeadModel,
+    layer: int,
+    prompts: list[Prompt],
+    new_answer: int,
+    preserve: list[Prompt],
+    pad_id: int,
+    config: EditConfig = EditConfig(),
+    position: str = "subject",
+    site: str = "mlp",
+) -> torch.Tensor:
     """δ such that adding it to the MLP output at the subject's last token makes ``new_answer`` the
     prediction for ``prompts``, while ``preserve`` prompts (other facts of the subject) keep their
     predicted distributions. ``position="last"`` adds δ at the last token of the edit prompts instead
@@ -104,7 +126,7 @@ def optimise_delta(model: GPT2LMHeadModel, layer: int, prompts: list[Prompt], ne
     else:
         subject_last, where = torch.tensor([p.last_subject for p in everything]), rows
     with torch.no_grad():
-        reference = model(input_ids=ids).logits[rows, last][len(prompts):].log_softmax(-1)
+        reference = model(input_ids=ids).logits[rows, last][len(prompts) :].log_softmax(-1)
 
     def add_delta(module, inputs, output):
         out = hidden_state_of(output).clone()
@@ -119,12 +141,19 @@ def optimise_delta(model: GPT2LMHeadModel, layer: int, prompts: list[Prompt], ne
             for _ in range(config.steps):
                 logp = model(input_ids=ids).logits[rows, last].log_softmax(-1)
                 nll = -logp[: len(prompts), new_answer].mean()
-                kl = (reference.exp() * (reference - logp[len(prompts):])).sum(-1).mean() if preserve else 0.0
+                kl = (
+                    (reference.exp() * (reference - logp[len(prompts) :])).sum(-1).mean()
+                    if preserve
+                    else 0.0
+                )
                 loss = nll + config.kl_weight * kl + config.norm_weight * delta.pow(2).sum()
                 optimiser.zero_grad()
                 loss.backward()
                 optimiser.step()
-                if float(logp.detach()[: len(prompts), new_answer].exp().min()) > config.target_probability:
+                if (
+                    float(logp.detach()[: len(prompts), new_answer].exp().min())
+                    > config.target_probability
+                ):
                     break
     finally:
         for p in model.parameters():
@@ -133,20 +162,29 @@ def optimise_delta(model: GPT2LMHeadModel, layer: int, prompts: list[Prompt], ne
 
 
 @torch.no_grad()
-def rank_one_update(W: torch.Tensor, C_inv_k: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+def rank_one_update(
+    W: torch.Tensor, C_inv_k: torch.Tensor, k: torch.Tensor, v: torch.Tensor
+) -> torch.Tensor:
     """ΔW (same shape as the Conv1D weight W, (d_ff, d)) such that k @ (W + ΔW) = v, of rank one along C⁻¹k.
 
     Λ = (v − k W) / (C⁻¹k · k);  ΔW = outer(C⁻¹k, Λ).
     """
     W, C_inv_k, k, v = (torch.as_tensor(x, dtype=torch.float32) for x in (W, C_inv_k, k, v))
-    if W.ndim != 2 or C_inv_k.shape != (W.shape[0],) or k.shape != (W.shape[0],) or v.shape != (W.shape[1],):
+    if (
+        W.ndim != 2
+        or C_inv_k.shape != (W.shape[0],)
+        or k.shape != (W.shape[0],)
+        or v.shape != (W.shape[1],)
+    ):
         raise ValueError(
             f"Shapes must be W (d_ff, d), C⁻¹k (d_ff,), k (d_ff,), v (d,); got {tuple(W.shape)}, "
             f"{tuple(C_inv_k.shape)}, {tuple(k.shape)}, {tuple(v.shape)}."
         )
     denominator = float(C_inv_k @ k)
     if abs(denominator) < 1e-12:
-        raise ValueError("C⁻¹k · k is zero: the key is orthogonal to its own whitened direction; check C and k.")
+        raise ValueError(
+            "C⁻¹k · k is zero: the key is orthogonal to its own whitened direction; check C and k."
+        )
     Lambda = (v - k @ W) / denominator
     return torch.outer(C_inv_k, Lambda)
 
@@ -155,14 +193,25 @@ def edit_set(kb: KnowledgeBase, entity: int, relation: str, new_answer: str) -> 
     """The prompts an edit is made on: the relation's first phrasing under every training opening
     (the role of ROME's random prefixes). Other phrasings and held-out openings stay unseen."""
     templates = kb.templates_for(relation)
-    return [kb.prompt(entity, t, answer=new_answer) for t in templates if t.phrasing == templates[0].phrasing]
+    return [
+        kb.prompt(entity, t, answer=new_answer)
+        for t in templates
+        if t.phrasing == templates[0].phrasing
+    ]
 
 
 class Editor:
     """Applies and undoes edits of one model, with the key statistics of one layer computed once."""
 
-    def __init__(self, model: GPT2LMHeadModel, kb: KnowledgeBase, layer: int, config: EditConfig = EditConfig(),
-                 position: str = "subject", text: list[list[int]] | None = None):
+    def __init__(
+        self,
+        model: GPT2LMHeadModel,
+        kb: KnowledgeBase,
+        layer: int,
+        config: EditConfig = EditConfig(),
+        position: str = "subject",
+        text: list[list[int]] | None = None,
+    ):
         """``position``: edit the key of the subject's last token (ROME) or of the prompt's last token,
         for models that look facts up there (see the chapter's causal traces). ``text``: token ids
         of the model's training text, for the key statistics C (default: the one-fact sentences)."""
@@ -170,8 +219,16 @@ class Editor:
         check_layer(model, layer)
         if position not in ("subject", "last"):
             raise ValueError(f"position must be 'subject' or 'last', got {position!r}.")
-        self.model, self.kb, self.layer, self.config, self.position = model, kb, layer, config, position
-        C = key_second_moment(model, layer, kb.training_sentences() if text is None else text, kb.pad_id)
+        self.model, self.kb, self.layer, self.config, self.position = (
+            model,
+            kb,
+            layer,
+            config,
+            position,
+        )
+        C = key_second_moment(
+            model, layer, kb.training_sentences() if text is None else text, kb.pad_id
+        )
         C = C + config.ridge * C.diagonal().mean() * torch.eye(len(C))
         self.C_inv = torch.linalg.inv(C.double()).float()
 
@@ -187,12 +244,24 @@ class Editor:
         """The rank-one ΔW that makes ``relation(entity) = new_answer``."""
         kb, model = self.kb, self.model
         prompts = self.edit_set(entity, relation, new_answer)
-        preserve = [kb.prompt(entity, kb.templates_for(r)[0]) for r in kb.relations if r != relation]
-        delta = optimise_delta(model, self.layer, prompts, kb.index[new_answer], preserve, kb.pad_id, self.config,
-                               position=self.position)
+        preserve = [
+            kb.prompt(entity, kb.templates_for(r)[0]) for r in kb.relations if r != relation
+        ]
+        delta = optimise_delta(
+            model,
+            self.layer,
+            prompts,
+            kb.index[new_answer],
+            preserve,
+            kb.pad_id,
+            self.config,
+            position=self.position,
+        )
         W = output_matrix(model, self.layer).detach()
         if self.position == "last":
-            k_star = k_edit = subject_key(model, self.layer, [(p.ids, len(p.ids) - 1) for p in prompts])
+            k_star = k_edit = subject_key(
+                model, self.layer, [(p.ids, len(p.ids) - 1) for p in prompts]
+            )
         else:
             k_star = subject_key(model, self.layer, self.contexts(entity))
             k_edit = subject_key(model, self.layer, [(p.ids, p.last_subject) for p in prompts])
@@ -212,8 +281,15 @@ class Editor:
             with torch.no_grad():
                 W.copy_(original)
 
-    def fine_tune_delta_w(self, entity: int, relation: str, new_answer: str, steps: int = 25,
-                          learning_rate: float = 1e-3, linf: float | None = None) -> torch.Tensor:
+    def fine_tune_delta_w(
+        self,
+        entity: int,
+        relation: str,
+        new_answer: str,
+        steps: int = 25,
+        learning_rate: float = 1e-3,
+        linf: float | None = None,
+    ) -> torch.Tensor:
         """Fine-tuning baseline: gradient steps on the same layer's output matrix only, on the same edit
         prompts as ROME (Meng et al.'s FT); ``linf`` bounds each weight change (their FT+L)."""
         kb, model = self.kb, self.model
@@ -251,7 +327,9 @@ class Editor:
 # --------------------------------------------------------------------------------------------
 
 
-def choose_edits(model: GPT2LMHeadModel, kb: KnowledgeBase, count: int, seed: int = 0) -> list[tuple[int, str, str]]:
+def choose_edits(
+    model: GPT2LMHeadModel, kb: KnowledgeBase, count: int, seed: int = 0
+) -> list[tuple[int, str, str]]:
     """``count`` (entity, relation, new answer) edits of facts the model knows on every training template."""
     rng = np.random.default_rng(seed)
     pool = [(e, r) for e in range(kb.n_entities) for r in kb.relations]
@@ -268,13 +346,19 @@ def choose_edits(model: GPT2LMHeadModel, kb: KnowledgeBase, count: int, seed: in
         if len(edits) == count:
             break
     if len(edits) < count:
-        raise ValueError(f"Only {len(edits)} facts are known on every template; asked for {count} edits.")
+        raise ValueError(
+            f"Only {len(edits)} facts are known on every template; asked for {count} edits."
+        )
     return edits
 
 
 def _top1(model, kb, prompts: list[Prompt], target: int | None = None) -> np.ndarray:
     logits = answer_logits(model, prompts, kb.pad_id)
-    targets = torch.tensor([p.answer for p in prompts]) if target is None else torch.full((len(prompts),), target)
+    targets = (
+        torch.tensor([p.answer for p in prompts])
+        if target is None
+        else torch.full((len(prompts),), target)
+    )
     return (logits.argmax(-1) == targets).numpy()
 
 
@@ -288,7 +372,9 @@ def _beats(model, kb, prompts: list[Prompt], winner: int | None, loser: int | No
     return (logits[rows, w] > logits[rows, l]).numpy()
 
 
-def edit_prompts(kb: KnowledgeBase, entity: int, relation: str, edited=()) -> dict[str, list[Prompt]]:
+def edit_prompts(
+    kb: KnowledgeBase, entity: int, relation: str, edited=()
+) -> dict[str, list[Prompt]]:
     """The prompts an edit of (entity, relation) is judged on. ``edited`` lists other (entity, relation)
     pairs changed in the same batch: their prompts are left out of the neighbours and the same subject."""
     train = kb.templates_for(relation)
@@ -298,15 +384,29 @@ def edit_prompts(kb: KnowledgeBase, entity: int, relation: str, edited=()) -> di
         "edit": [kb.prompt(entity, t) for t in train if t.phrasing == first],
         "paraphrase_train": [kb.prompt(entity, t) for t in train if t.phrasing != first],
         "paraphrase": [kb.prompt(entity, t) for t in kb.templates_for(relation, held_out=True)],
-        "neighbours": [kb.prompt(n, t) for n in kb.neighbours(entity) if (n, relation) not in changed
-                       for t in train[:: max(1, len(train) // 4)]],
-        "same_subject": [kb.prompt(entity, t) for r in kb.relations if r != relation and (entity, r) not in changed
-                         for t in kb.templates_for(r)],
+        "neighbours": [
+            kb.prompt(n, t)
+            for n in kb.neighbours(entity)
+            if (n, relation) not in changed
+            for t in train[:: max(1, len(train) // 4)]
+        ],
+        "same_subject": [
+            kb.prompt(entity, t)
+            for r in kb.relations
+            if r != relation and (entity, r) not in changed
+            for t in kb.templates_for(r)
+        ],
     }
 
 
-def evaluate_edit(model: GPT2LMHeadModel, kb: KnowledgeBase, entity: int, relation: str, new_answer: str,
-                  edited=()) -> dict:
+def evaluate_edit(
+    model: GPT2LMHeadModel,
+    kb: KnowledgeBase,
+    entity: int,
+    relation: str,
+    new_answer: str,
+    edited=(),
+) -> dict:
     """Top-1 metrics of an (applied) edit, and Meng et al.'s probability-comparison scores.
 
     efficacy: the edit prompts now answer ``new_answer``; paraphrase: so do the held-out templates
@@ -320,13 +420,19 @@ def evaluate_edit(model: GPT2LMHeadModel, kb: KnowledgeBase, entity: int, relati
         "efficacy": float(_top1(model, kb, groups["edit"], new).mean()),
         "paraphrase": float(_top1(model, kb, groups["paraphrase"], new).mean()),
         "paraphrase_train": float(_top1(model, kb, groups["paraphrase_train"], new).mean()),
-        "specificity": float(_top1(model, kb, groups["neighbours"]).mean()) if groups["neighbours"] else float("nan"),
-        "same_subject": float(_top1(model, kb, groups["same_subject"]).mean()) if groups["same_subject"] else float("nan"),
+        "specificity": float(_top1(model, kb, groups["neighbours"]).mean())
+        if groups["neighbours"]
+        else float("nan"),
+        "same_subject": float(_top1(model, kb, groups["same_subject"]).mean())
+        if groups["same_subject"]
+        else float("nan"),
         "ES": float(_beats(model, kb, groups["edit"], new, old).mean()),
         "PS": float(_beats(model, kb, groups["paraphrase"], new, old).mean()),
     }
     neighbours = [p for p in groups["neighbours"] if p.answer != new]
-    out["NS"] = float(_beats(model, kb, neighbours, None, new).mean()) if neighbours else float("nan")
+    out["NS"] = (
+        float(_beats(model, kb, neighbours, None, new).mean()) if neighbours else float("nan")
+    )
     return out
 
 
@@ -346,19 +452,28 @@ def run_edits(editor: Editor, edits, method: str = "rome", progress: bool = True
     if method not in ("rome", "ft", "ft+l"):
         raise ValueError(f"method must be 'rome', 'ft' or 'ft+l', got {method!r}.")
     rows, start = [], time.perf_counter()
-    for entity, relation, new in progress_bar(edits, desc=method, disable=not progress, leave=False):
+    for entity, relation, new in progress_bar(
+        edits, desc=method, disable=not progress, leave=False
+    ):
         if method == "rome":
             delta_w = editor.rome_delta_w(entity, relation, new)
         else:
             linf = kwargs.get("linf", 5e-3) if method == "ft+l" else None
-            delta_w = editor.fine_tune_delta_w(entity, relation, new, linf=linf,
-                                               **{k: v for k, v in kwargs.items() if k != "linf"})
+            delta_w = editor.fine_tune_delta_w(
+                entity, relation, new, linf=linf, **{k: v for k, v in kwargs.items() if k != "linf"}
+            )
         with editor.applied(delta_w):
             rows.append(evaluate_edit(editor.model, editor.kb, entity, relation, new))
     seconds = time.perf_counter() - start
     summary = {key: float(np.nanmean([r[key] for r in rows])) for key in rows[0]}
     summary["score"] = harmonic_mean([summary["ES"], summary["PS"], summary["NS"]])
-    summary["harmonic_mean"] = harmonic_mean([summary["efficacy"], summary["paraphrase"], summary["specificity"],
-                                              summary["same_subject"]])
+    summary["harmonic_mean"] = harmonic_mean(
+        [
+            summary["efficacy"],
+            summary["paraphrase"],
+            summary["specificity"],
+            summary["same_subject"],
+        ]
+    )
     summary["seconds_per_edit"] = seconds / len(edits)
     return {"summary": summary, "per_edit": rows}

@@ -29,7 +29,14 @@ from emergent.core.models import TinyGPT2, tiny_gpt2
 from emergent.core.profiles import choose, device
 from emergent.core.training import train_language_model
 from emergent.knowledge import knowledge_base
-from emergent.knowledge.knowledge_base import RELATIONS, KnowledgeBase, Prompt, WorldConfig, batch_prompts, make_knowledge_base
+from emergent.knowledge.knowledge_base import (
+    RELATIONS,
+    KnowledgeBase,
+    Prompt,
+    WorldConfig,
+    batch_prompts,
+    make_knowledge_base,
+)
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,9 @@ class FactRecipe(Config):
 DESIGNS = ("facts", "biographies")
 
 
-def sentence_batches(kb: KnowledgeBase, batch_size: int, seed: int, prompts: list[Prompt] | None = None):
+def sentence_batches(
+    kb: KnowledgeBase, batch_size: int, seed: int, prompts: list[Prompt] | None = None
+):
     """``step -> (input_ids, labels)``: rows drawn uniformly from ``prompts`` (default: every training
     sentence), each the question followed by its answer, only the answer labelled."""
     prompts = kb.prompts(held_out=False) if prompts is None else prompts
@@ -96,31 +105,53 @@ def context_length(kb: KnowledgeBase) -> int:
 
 def train_fact_model(kb: KnowledgeBase, recipe: FactRecipe = FactRecipe(), progress: bool = True):
     """Train a fresh tiny GPT-2 on ``kb``; returns ``(model, history)``, the recall in ``history.extras``."""
-    shape = TinyGPT2(vocab_size=len(kb.vocabulary), n_positions=context_length(kb), n_layer=recipe.n_layer,
-                     n_head=recipe.n_head, n_embd=recipe.n_embd)
+    shape = TinyGPT2(
+        vocab_size=len(kb.vocabulary),
+        n_positions=context_length(kb),
+        n_layer=recipe.n_layer,
+        n_head=recipe.n_head,
+        n_embd=recipe.n_embd,
+    )
     model = tiny_gpt2(shape, seed=recipe.seed).to(device())
     make_batches = sentence_batches if recipe.design == "facts" else _biography_batches
     history = train_language_model(
-        model, make_batches(kb, recipe.batch_size, recipe.seed), recipe.steps,
-        learning_rate=recipe.learning_rate, weight_decay=recipe.weight_decay, warmup_steps=100,
-        progress=progress, description="learning the facts",
+        model,
+        make_batches(kb, recipe.batch_size, recipe.seed),
+        recipe.steps,
+        learning_rate=recipe.learning_rate,
+        weight_decay=recipe.weight_decay,
+        warmup_steps=100,
+        progress=progress,
+        description="learning the facts",
     )
     model = model.cpu()
-    history.extras.update(recall_train=recall(model, kb, kb.prompts(held_out=False)),
-                          recall_heldout=recall(model, kb, kb.prompts(held_out=True)))
+    history.extras.update(
+        recall_train=recall(model, kb, kb.prompts(held_out=False)),
+        recall_heldout=recall(model, kb, kb.prompts(held_out=True)),
+    )
     return model, history
 
 
 def book_world() -> WorldConfig:
     """The world of the knowledge chapter's pages, for the active profile."""
-    return WorldConfig(n_entities=choose(default=200, full=400), n_first=40, n_last=40,
-                       relations=choose(default=("city", "job", "instrument"), full=tuple(RELATIONS)))
+    return WorldConfig(
+        n_entities=choose(default=200, full=400),
+        n_first=40,
+        n_last=40,
+        relations=choose(default=("city", "job", "instrument"), full=tuple(RELATIONS)),
+    )
 
 
 def book_recipe(design: str = "biographies") -> FactRecipe:
     """The knowledge chapter's fact model, for the active profile; ``design`` as in :class:`FactRecipe`."""
-    return choose(default=FactRecipe(n_layer=4, n_embd=64, steps=2000, batch_size=64, learning_rate=3e-3, design=design),
-                  full=FactRecipe(n_layer=6, n_embd=256, steps=6000, batch_size=256, learning_rate=1e-3, design=design))
+    return choose(
+        default=FactRecipe(
+            n_layer=4, n_embd=64, steps=2000, batch_size=64, learning_rate=3e-3, design=design
+        ),
+        full=FactRecipe(
+            n_layer=6, n_embd=256, steps=6000, batch_size=256, learning_rate=1e-3, design=design
+        ),
+    )
 
 
 def fact_model_run(world: WorldConfig = WorldConfig(), recipe: FactRecipe = FactRecipe()):
@@ -130,7 +161,8 @@ def fact_model_run(world: WorldConfig = WorldConfig(), recipe: FactRecipe = Fact
     after training."""
     kb = make_knowledge_base(world)
     model, history = load_or_train(
-        "knowledge-facts", {"world": world.as_dict(), "recipe": recipe.as_dict()},
+        "knowledge-facts",
+        {"world": world.as_dict(), "recipe": recipe.as_dict()},
         lambda: train_fact_model(kb, recipe),
         code=[sys.modules[__name__], knowledge_base],
     )
@@ -138,12 +170,14 @@ def fact_model_run(world: WorldConfig = WorldConfig(), recipe: FactRecipe = Fact
 
 
 @torch.no_grad()
-def answer_logits(model: GPT2LMHeadModel, prompts: list[Prompt], pad_id: int, batch_size: int = 1024) -> torch.Tensor:
+def answer_logits(
+    model: GPT2LMHeadModel, prompts: list[Prompt], pad_id: int, batch_size: int = 1024
+) -> torch.Tensor:
     """Next-token logits at the end of each prompt.  (len(prompts), vocab)"""
     out = []
     dev = next(model.parameters()).device
     for start in range(0, len(prompts), batch_size):
-        ids, last = batch_prompts(prompts[start:start + batch_size], pad_id)
+        ids, last = batch_prompts(prompts[start : start + batch_size], pad_id)
         logits = model(input_ids=ids.to(dev)).logits  # (B, T, V)
         out.append(logits[torch.arange(len(last)), last.to(dev)].float().cpu())
     return torch.cat(out)
@@ -162,7 +196,9 @@ def recall(model: GPT2LMHeadModel, kb: KnowledgeBase, prompts: list[Prompt]) -> 
     return float((predictions(model, kb, prompts) == answers).float().mean())
 
 
-def known_prompts(model: GPT2LMHeadModel, kb: KnowledgeBase, count: int, seed: int = 0) -> list[Prompt]:
+def known_prompts(
+    model: GPT2LMHeadModel, kb: KnowledgeBase, count: int, seed: int = 0
+) -> list[Prompt]:
     """``count`` training prompts (drawn with ``seed``) whose answer the model gets right: an analysis that
     restores or removes a fact needs a fact to be there."""
     prompts = kb.prompts()

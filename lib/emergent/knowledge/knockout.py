@@ -20,7 +20,7 @@ import numpy as np
 import torch
 from transformers import GPT2LMHeadModel
 
-from emergent.knowledge.interpretability import check_gpt2, check_layer
+from emergent.knowledge.hooks import check_gpt2, check_layer
 
 
 def knockout_mask(length: int, blocked: list[int], query: int | None = None) -> torch.Tensor:
@@ -32,9 +32,13 @@ def knockout_mask(length: int, blocked: list[int], query: int | None = None) -> 
     if not 0 <= query < length:
         raise ValueError(f"query must be a position in 0..{length - 1}, got {query}.")
     if any(not 0 <= b <= query for b in blocked):
-        raise ValueError(f"blocked positions must lie in 0..{query} (a token attends only backwards), got {blocked}.")
+        raise ValueError(
+            f"blocked positions must lie in 0..{query} (a token attends only backwards), got {blocked}."
+        )
     if query in blocked and len(set(blocked)) == query + 1:
-        raise ValueError("blocking every position the query sees leaves its attention nothing to normalise over.")
+        raise ValueError(
+            "blocking every position the query sees leaves its attention nothing to normalise over."
+        )
     allowed = torch.ones(length, length).tril().bool()
     allowed[query, list(blocked)] = False
     mask = torch.zeros(length, length).masked_fill(~allowed, float("-inf"))
@@ -46,24 +50,34 @@ def _with_mask(mask: torch.Tensor):
 
     def hook(module, args, kwargs):
         kwargs = dict(kwargs)
-        kwargs["attention_mask"] = mask.to(args[0].device if args else kwargs["hidden_states"].device)
+        kwargs["attention_mask"] = mask.to(
+            args[0].device if args else kwargs["hidden_states"].device
+        )
         return args, kwargs
 
     return hook
 
 
 @torch.no_grad()
-def answer_probability(model: GPT2LMHeadModel, ids, answer: int, blocked: list[int] = (), layers=()) -> float:
+def answer_probability(
+    model: GPT2LMHeadModel, ids, answer: int, blocked: list[int] = (), layers=()
+) -> float:
     """p(answer) at the last position, with the last token's attention to ``blocked`` cut in ``layers``."""
     check_gpt2(model)
     ids = torch.as_tensor(ids, dtype=torch.long)
     for layer in layers:
         check_layer(model, layer)
     mask = knockout_mask(len(ids), list(blocked))
-    handles = [model.transformer.h[layer].attn.register_forward_pre_hook(_with_mask(mask), with_kwargs=True)
-               for layer in layers]
+    handles = [
+        model.transformer.h[layer].attn.register_forward_pre_hook(
+            _with_mask(mask), with_kwargs=True
+        )
+        for layer in layers
+    ]
     try:
-        logits = model(input_ids=ids[None].to(next(model.parameters()).device)).logits[0, -1].float()
+        logits = (
+            model(input_ids=ids[None].to(next(model.parameters()).device)).logits[0, -1].float()
+        )
     finally:
         for handle in handles:
             handle.remove()
@@ -75,8 +89,14 @@ def windows(n_layer: int, size: int) -> list[list[int]]:
     if not 1 <= size <= n_layer:
         raise ValueError(f"the window must hold 1 to {n_layer} layers, got {size}.")
     half = (size - 1) // 2
-    return [list(range(max(0, min(l - half, n_layer - size)), max(0, min(l - half, n_layer - size)) + size))
-            for l in range(n_layer)]
+    return [
+        list(
+            range(
+                max(0, min(l - half, n_layer - size)), max(0, min(l - half, n_layer - size)) + size
+            )
+        )
+        for l in range(n_layer)
+    ]
 
 
 @dataclass
@@ -84,8 +104,12 @@ class Knockout:
     """Relative change of p(answer) (blocked / clean - 1) per prompt and layer window, for each kind of edge."""
 
     subject: np.ndarray  # (prompts, n_layer): the last token may not read the subject's tokens
-    relation: np.ndarray  # (prompts, n_layer): ... nor the other tokens of the prompt (the relation's words)
-    last: np.ndarray  # (prompts, n_layer): ... nor itself (a control that keeps the rest of the prompt)
+    relation: (
+        np.ndarray
+    )  # (prompts, n_layer): ... nor the other tokens of the prompt (the relation's words)
+    last: (
+        np.ndarray
+    )  # (prompts, n_layer): ... nor itself (a control that keeps the rest of the prompt)
 
 
 def knockout_profile(model: GPT2LMHeadModel, prompts, window: int = 1) -> Knockout:
@@ -101,10 +125,21 @@ def knockout_profile(model: GPT2LMHeadModel, prompts, window: int = 1) -> Knocko
         ids, subject = list(prompt.ids), list(prompt.subject)
         T = len(ids)
         with torch.no_grad():
-            logits = model(input_ids=torch.tensor([ids]).to(next(model.parameters()).device)).logits[0, -1]
+            logits = model(
+                input_ids=torch.tensor([ids]).to(next(model.parameters()).device)
+            ).logits[0, -1]
         answer = int(logits.argmax())
         clean = float(logits.float().softmax(-1)[answer])
-        groups = {"subject": subject, "relation": [t for t in range(1, T - 1) if t not in subject], "last": [T - 1]}
+        groups = {
+            "subject": subject,
+            "relation": [t for t in range(1, T - 1) if t not in subject],
+            "last": [T - 1],
+        }
         for kind, blocked in groups.items():
-            rows[kind].append([answer_probability(model, ids, answer, blocked, span) / clean - 1 for span in spans])
+            rows[kind].append(
+                [
+                    answer_probability(model, ids, answer, blocked, span) / clean - 1
+                    for span in spans
+                ]
+            )
     return Knockout(**{kind: np.array(values) for kind, values in rows.items()})

@@ -32,7 +32,18 @@ RELATIONS: dict[str, tuple[list[str], list[str]]] = {
         ["{s} lives in", "the city of {s} is", "{s} has a home in"],
     ),
     "job": (
-        ["doctor", "lawyer", "farmer", "pilot", "teacher", "baker", "nurse", "painter", "chemist", "sailor"],
+        [
+            "doctor",
+            "lawyer",
+            "farmer",
+            "pilot",
+            "teacher",
+            "baker",
+            "nurse",
+            "painter",
+            "chemist",
+            "sailor",
+        ],
         ["{s} works as a", "the job of {s} is", "by trade {s} is a"],
     ),
     "instrument": (
@@ -50,7 +61,28 @@ RELATIONS: dict[str, tuple[list[str], list[str]]] = {
 }
 OPENINGS = ["", "it is known that", "people say that", "in fact ,", "we read that"]
 
-_ONSETS = ["b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "dr", "gr", "kr", "st", "th"]
+_ONSETS = [
+    "b",
+    "d",
+    "f",
+    "g",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "t",
+    "v",
+    "z",
+    "br",
+    "dr",
+    "gr",
+    "kr",
+    "st",
+    "th",
+]
 _VOWELS = ["a", "e", "i", "o", "u"]
 _CODAS = ["", "n", "r", "l", "s", "k", "m", "th", "nd", "sk"]
 
@@ -150,7 +182,9 @@ class KnowledgeBase:
         for i, n in enumerate(self.names):
             if n == parts:
                 return i
-        raise ValueError(f"No entity called {name!r} in this knowledge base; try e.g. {self.name(0)!r}.")
+        raise ValueError(
+            f"No entity called {name!r} in this knowledge base; try e.g. {self.name(0)!r}."
+        )
 
     def answers(self, relation: str) -> list[str]:
         self._check_relation(relation)
@@ -165,21 +199,31 @@ class KnowledgeBase:
         """Entities sharing a first or a last name with ``entity``: the hardest test of an edit's specificity."""
         self._check_entity(entity)
         first, last = self.names[entity][0], self.names[entity][-1]
-        return [i for i, n in enumerate(self.names) if i != entity and (n[0] == first or n[-1] == last)]
+        return [
+            i for i, n in enumerate(self.names) if i != entity and (n[0] == first or n[-1] == last)
+        ]
 
     def _check_entity(self, entity: int) -> None:
         if not isinstance(entity, int) or not 0 <= entity < self.n_entities:
-            raise ValueError(f"Entity must be an index in 0..{self.n_entities - 1}, got {entity!r}.")
+            raise ValueError(
+                f"Entity must be an index in 0..{self.n_entities - 1}, got {entity!r}."
+            )
 
     def _check_relation(self, relation: str) -> None:
         if relation not in self.facts:
-            raise ValueError(f"Unknown relation {relation!r}; this knowledge base has {self.relations}.")
+            raise ValueError(
+                f"Unknown relation {relation!r}; this knowledge base has {self.relations}."
+            )
 
     # ------------------------------------------------------------------ prompts and sentences
     def templates_for(self, relation: str, held_out: bool | None = False) -> list[Template]:
         """The relation's templates: training ones (default), held-out ones (True) or all (None)."""
         self._check_relation(relation)
-        return [t for t in self.templates if t.relation == relation and (held_out is None or t.held_out == held_out)]
+        return [
+            t
+            for t in self.templates
+            if t.relation == relation and (held_out is None or t.held_out == held_out)
+        ]
 
     def prompt(self, entity: int, template: Template, answer: str | None = None) -> Prompt:
         """The question ``template`` asks about ``entity``; ``answer`` overrides the true attribute."""
@@ -188,7 +232,9 @@ class KnowledgeBase:
         start = template.subject_start() + 1  # +1 for <bos>
         target = answer if answer is not None else self.attribute(entity, template.relation)
         if target not in self.answers(template.relation):
-            raise ValueError(f"{target!r} is not an answer of relation {template.relation!r}: {self.answers(template.relation)}.")
+            raise ValueError(
+                f"{target!r} is not an answer of relation {template.relation!r}: {self.answers(template.relation)}."
+            )
         return Prompt(
             ids=tuple([self.bos_id] + self.encode(words)),
             subject=range(start, start + len(self.names[entity])),
@@ -198,11 +244,18 @@ class KnowledgeBase:
             template=template,
         )
 
-    def prompts(self, held_out: bool = False, relations: list[str] | None = None, entities=None) -> list[Prompt]:
+    def prompts(
+        self, held_out: bool = False, relations: list[str] | None = None, entities=None
+    ) -> list[Prompt]:
         """Every (entity, training or held-out template) question."""
         relations = relations or self.relations
         entities = range(self.n_entities) if entities is None else entities
-        return [self.prompt(e, t) for r in relations for t in self.templates_for(r, held_out) for e in entities]
+        return [
+            self.prompt(e, t)
+            for r in relations
+            for t in self.templates_for(r, held_out)
+            for e in entities
+        ]
 
     def training_sentences(self) -> list[list[int]]:
         """Every training sentence as token ids: the prompt followed by its answer."""
@@ -227,7 +280,11 @@ class KnowledgeBase:
     def biographies(self, count: int | None = None, seed: int = 0) -> list[list[int]]:
         """``count`` biographies (default: one per person) drawn with ``seed``, as token ids."""
         rng = random.Random(seed)
-        people = range(self.n_entities) if count is None else [rng.randrange(self.n_entities) for _ in range(count)]
+        people = (
+            range(self.n_entities)
+            if count is None
+            else [rng.randrange(self.n_entities) for _ in range(count)]
+        )
         return [self.biography(e, rng)[0] for e in people]
 
     def summary(self) -> dict:
@@ -245,15 +302,21 @@ class KnowledgeBase:
 @dataclass(frozen=True)
 class WorldConfig(Config):
     n_entities: int = 200  # a few hundred people: hundreds of facts per relation, seconds per epoch
-    n_first: int = 24  # first names drawn from a pool this big, so many people share a first name ...
+    n_first: int = (
+        24  # first names drawn from a pool this big, so many people share a first name ...
+    )
     n_last: int = 24  # ... or a last name: the neighbours an edit must not disturb
     relations: tuple[str, ...] = tuple(RELATIONS)
-    held_out_per_phrasing: int = 1  # openings held out for each phrasing (the rest are for training)
+    held_out_per_phrasing: int = (
+        1  # openings held out for each phrasing (the rest are for training)
+    )
     seed: int = 0
 
     def as_dict(self) -> dict:
         d = super().as_dict()
-        d["relations"] = list(self.relations)  # a list, as JSON reads it back, so cache keys compare equal
+        d["relations"] = list(
+            self.relations
+        )  # a list, as JSON reads it back, so cache keys compare equal
         return d
 
 
@@ -268,9 +331,13 @@ def make_knowledge_base(config: WorldConfig = WorldConfig()) -> KnowledgeBase:
         )
     unknown = [r for r in config.relations if r not in RELATIONS]
     if unknown or not config.relations:
-        raise ValueError(f"Relations must be a non-empty subset of {list(RELATIONS)}, got {list(config.relations)}.")
+        raise ValueError(
+            f"Relations must be a non-empty subset of {list(RELATIONS)}, got {list(config.relations)}."
+        )
     if not 0 <= config.held_out_per_phrasing < len(OPENINGS):
-        raise ValueError(f"held_out_per_phrasing must be in 0..{len(OPENINGS) - 1}, got {config.held_out_per_phrasing}.")
+        raise ValueError(
+            f"held_out_per_phrasing must be in 0..{len(OPENINGS) - 1}, got {config.held_out_per_phrasing}."
+        )
     rng = random.Random(config.seed)
     taken: set[str] = set()
     first = _made_up_words(config.n_first, rng, taken)
@@ -280,14 +347,27 @@ def make_knowledge_base(config: WorldConfig = WorldConfig()) -> KnowledgeBase:
     templates = []
     for r in config.relations:
         for p in range(len(RELATIONS[r][1])):
-            held = {(p + k + hash_relation(r)) % len(OPENINGS) for k in range(config.held_out_per_phrasing)}
+            held = {
+                (p + k + hash_relation(r)) % len(OPENINGS)
+                for k in range(config.held_out_per_phrasing)
+            }
             templates += [Template(r, o, p, o in held) for o in range(len(OPENINGS))]
-    words = {w for r in config.relations for phr in RELATIONS[r][1] for w in phr.replace("{s}", " ").split()}
+    words = {
+        w
+        for r in config.relations
+        for phr in RELATIONS[r][1]
+        for w in phr.replace("{s}", " ").split()
+    }
     words |= {w for o in OPENINGS for w in o.split()}
     words |= {a for r in config.relations for a in RELATIONS[r][0]}
     vocabulary = [PAD, BOS, SENTENCE_END] + sorted(words) + first + last
-    return KnowledgeBase(names=[tuple(p) for p in pairs], facts=facts, templates=templates, vocabulary=vocabulary,
-                         seed=config.seed)
+    return KnowledgeBase(
+        names=[tuple(p) for p in pairs],
+        facts=facts,
+        templates=templates,
+        vocabulary=vocabulary,
+        seed=config.seed,
+    )
 
 
 def hash_relation(relation: str) -> int:

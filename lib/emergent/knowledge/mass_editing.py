@@ -28,9 +28,19 @@ from transformers import GPT2LMHeadModel
 
 from emergent.core.config import Config, check_positive
 from emergent.core.progress import progress_bar
-from emergent.knowledge.editing import (EditConfig, Editor, edit_set, evaluate_edit, harmonic_mean,
-                                        key_second_moment, optimise_delta, output_matrix, subject_key)
-from emergent.knowledge.interpretability import check_gpt2, check_layer, residual_stream
+from emergent.knowledge.editing import (
+    EditConfig,
+    Editor,
+    edit_set,
+    evaluate_edit,
+    harmonic_mean,
+    key_second_moment,
+    optimise_delta,
+    output_matrix,
+    subject_key,
+)
+from emergent.knowledge.hooks import check_gpt2, check_layer
+from emergent.knowledge.logit_lens import residual_stream
 from emergent.knowledge.knowledge_base import KnowledgeBase
 
 
@@ -39,9 +49,15 @@ class MassEditConfig(Config):
     """How a batch of edits is spread and solved. MEMIT and AlphaEdit each have one strength to set (the
     MEMIT paper uses λ = 15,000 for GPT-J); :func:`calibrate` chooses it on a separate batch of edits."""
 
-    preservation: float = 100.0  # MEMIT's λ: weight of the ordinary keys' second moment C (a mean) against the edits
-    ridge: float = 0.1  # AlphaEdit's regulariser, relative to the mean squared norm of the projected keys
-    null_space_share: float = 0.02  # AlphaEdit: C's eigen-directions below this share of its mean eigenvalue are "unused"
+    preservation: float = (
+        100.0  # MEMIT's λ: weight of the ordinary keys' second moment C (a mean) against the edits
+    )
+    ridge: float = (
+        0.1  # AlphaEdit's regulariser, relative to the mean squared norm of the projected keys
+    )
+    null_space_share: float = (
+        0.02  # AlphaEdit: C's eigen-directions below this share of its mean eigenvalue are "unused"
+    )
 
     def __post_init__(self):
         check_positive(self, "preservation", "ridge", "null_space_share")
@@ -50,12 +66,21 @@ class MassEditConfig(Config):
 class MassEditor:
     """Computes and applies MEMIT and AlphaEdit updates over ``layers`` at one site of one model."""
 
-    def __init__(self, model: GPT2LMHeadModel, kb: KnowledgeBase, layers: list[int], position: str = "subject",
-                 text: list[list[int]] | None = None, config: MassEditConfig = MassEditConfig(),
-                 delta_config: EditConfig = EditConfig()):
+    def __init__(
+        self,
+        model: GPT2LMHeadModel,
+        kb: KnowledgeBase,
+        layers: list[int],
+        position: str = "subject",
+        text: list[list[int]] | None = None,
+        config: MassEditConfig = MassEditConfig(),
+        delta_config: EditConfig = EditConfig(),
+    ):
         check_gpt2(model)
         if not layers or sorted(set(layers)) != list(layers):
-            raise ValueError(f"layers must be a non-empty, increasing list of distinct layers, got {layers}.")
+            raise ValueError(
+                f"layers must be a non-empty, increasing list of distinct layers, got {layers}."
+            )
         for layer in layers:
             check_layer(model, layer)
         if position not in ("subject", "last"):
@@ -64,7 +89,9 @@ class MassEditor:
         self.config, self.delta_config = config, delta_config
         text = kb.training_sentences() if text is None else text
         self.C = {l: key_second_moment(model, l, text, kb.pad_id).double() for l in layers}
-        self.projections = {l: null_space_projection(C, config.null_space_share) for l, C in self.C.items()}
+        self.projections = {
+            l: null_space_projection(C, config.null_space_share) for l, C in self.C.items()
+        }
 
     def _contexts(self, edit):
         entity, relation, new = edit
@@ -75,22 +102,41 @@ class MassEditor:
 
     def _hidden(self, layer: int, contexts) -> torch.Tensor:
         """The residual stream after block ``layer`` at each context's edited token, averaged."""
-        return torch.stack([residual_stream(self.model, ids[: position + 1])[layer + 1, position]
-                            for ids, position in contexts]).mean(0)
+        return torch.stack(
+            [
+                residual_stream(self.model, ids[: position + 1])[layer + 1, position]
+                for ids, position in contexts
+            ]
+        ).mean(0)
 
     def targets(self, edits, progress: bool = True) -> torch.Tensor:
         """Step 1: ``z_i`` for each edit, at the last edited layer's output.  (n, d)"""
         kb, last = self.kb, self.layers[-1]
         zs = []
-        for entity, relation, new in progress_bar(edits, desc="targets", disable=not progress, leave=False):
+        for entity, relation, new in progress_bar(
+            edits, desc="targets", disable=not progress, leave=False
+        ):
             prompts, contexts = self._contexts((entity, relation, new))
-            preserve = [kb.prompt(entity, kb.templates_for(r)[0]) for r in kb.relations if r != relation]
-            delta = optimise_delta(self.model, last, prompts, kb.index[new], preserve, kb.pad_id, self.delta_config,
-                                   position=self.position, site="block")
+            preserve = [
+                kb.prompt(entity, kb.templates_for(r)[0]) for r in kb.relations if r != relation
+            ]
+            delta = optimise_delta(
+                self.model,
+                last,
+                prompts,
+                kb.index[new],
+                preserve,
+                kb.pad_id,
+                self.delta_config,
+                position=self.position,
+                site="block",
+            )
             zs.append(self._hidden(last, contexts) + delta)
         return torch.stack(zs)
 
-    def updates(self, edits, method: str = "memit", progress: bool = True, targets=None) -> dict[int, torch.Tensor]:
+    def updates(
+        self, edits, method: str = "memit", progress: bool = True, targets=None
+    ) -> dict[int, torch.Tensor]:
         """Steps 2 and 3: ΔW for each layer (the edits are applied while computing and undone after).
         ``targets``: the edits' ``z`` from :meth:`targets`, if already computed."""
         if method not in ("memit", "alphaedit"):
@@ -99,12 +145,18 @@ class MassEditor:
             raise ValueError("give at least one edit.")
         zs = self.targets(edits, progress) if targets is None else targets
         contexts = [self._contexts(edit)[1] for edit in edits]
-        originals = {layer: output_matrix(self.model, layer).detach().clone() for layer in self.layers}
+        originals = {
+            layer: output_matrix(self.model, layer).detach().clone() for layer in self.layers
+        }
         deltas = {}
         try:
             for i, layer in enumerate(self.layers):
-                keys = torch.stack([subject_key(self.model, layer, c) for c in contexts]).double()  # (n, d_ff)
-                current = torch.stack([self._hidden(self.layers[-1], c) for c in contexts]).double()  # (n, d)
+                keys = torch.stack(
+                    [subject_key(self.model, layer, c) for c in contexts]
+                ).double()  # (n, d_ff)
+                current = torch.stack(
+                    [self._hidden(self.layers[-1], c) for c in contexts]
+                ).double()  # (n, d)
                 residual = (zs.double() - current) / (len(self.layers) - i)
                 deltas[layer] = self._solve(layer, keys, residual, method).float()
                 with torch.no_grad():
@@ -113,7 +165,9 @@ class MassEditor:
             _restore(self.model, originals)
         return deltas
 
-    def _solve(self, layer: int, keys: torch.Tensor, residual: torch.Tensor, method: str) -> torch.Tensor:
+    def _solve(
+        self, layer: int, keys: torch.Tensor, residual: torch.Tensor, method: str
+    ) -> torch.Tensor:
         if method == "memit":
             return mass_update(keys, residual, self.config.preservation * self.C[layer])
         return null_space_update(keys, residual, self.projections[layer], self.config.ridge)
@@ -128,10 +182,18 @@ def mass_update(keys, residual, preserve) -> torch.Tensor:
 
     ``keys`` (n, d_ff), ``residual`` (n, d), ``preserve`` (d_ff, d_ff) = λ C. Returns (d_ff, d).
     """
-    keys, residual, preserve = (torch.as_tensor(x, dtype=torch.float64) for x in (keys, residual, preserve))
-    if keys.ndim != 2 or residual.shape[0] != keys.shape[0] or preserve.shape != (keys.shape[1], keys.shape[1]):
-        raise ValueError(f"shapes must be keys (n, d_ff), residual (n, d), preserve (d_ff, d_ff); got "
-                         f"{tuple(keys.shape)}, {tuple(residual.shape)}, {tuple(preserve.shape)}.")
+    keys, residual, preserve = (
+        torch.as_tensor(x, dtype=torch.float64) for x in (keys, residual, preserve)
+    )
+    if (
+        keys.ndim != 2
+        or residual.shape[0] != keys.shape[0]
+        or preserve.shape != (keys.shape[1], keys.shape[1])
+    ):
+        raise ValueError(
+            f"shapes must be keys (n, d_ff), residual (n, d), preserve (d_ff, d_ff); got "
+            f"{tuple(keys.shape)}, {tuple(residual.shape)}, {tuple(preserve.shape)}."
+        )
     return torch.linalg.solve(preserve + keys.T @ keys, keys.T @ residual)
 
 
@@ -146,11 +208,15 @@ def null_space_projection(C, share: float) -> torch.Tensor:
 def null_space_update(keys, residual, projection, ridge: float = 1e-6) -> torch.Tensor:
     """AlphaEdit's update, ΔW = P X with X minimising Σ_i ‖k_i P X - r_i‖² + ρ‖X‖²: confined to the
     directions P keeps, so a key outside them (an ordinary key, in C's span) sees no change."""
-    keys, residual, P = (torch.as_tensor(x, dtype=torch.float64) for x in (keys, residual, projection))
+    keys, residual, P = (
+        torch.as_tensor(x, dtype=torch.float64) for x in (keys, residual, projection)
+    )
     projected = keys @ P  # (n, d_ff): what each key looks like inside the unused directions
-    scale = float((projected ** 2).sum(1).mean()) or 1.0
-    X = torch.linalg.solve(projected.T @ projected + ridge * scale * torch.eye(P.shape[0], dtype=torch.float64),
-                           projected.T @ residual)
+    scale = float((projected**2).sum(1).mean()) or 1.0
+    X = torch.linalg.solve(
+        projected.T @ projected + ridge * scale * torch.eye(P.shape[0], dtype=torch.float64),
+        projected.T @ residual,
+    )
     return P @ X
 
 
@@ -166,7 +232,9 @@ class _Applied:
         self.model, self.deltas = model, deltas
 
     def __enter__(self):
-        self.originals = {layer: output_matrix(self.model, layer).detach().clone() for layer in self.deltas}
+        self.originals = {
+            layer: output_matrix(self.model, layer).detach().clone() for layer in self.deltas
+        }
         with torch.no_grad():
             for layer, delta in self.deltas.items():
                 output_matrix(self.model, layer).add_(delta)
@@ -192,8 +260,17 @@ def sequential_rome(editor: Editor, edits, progress: bool = True) -> dict[int, t
             W.copy_(original)
 
 
-def calibrate(model, kb: KnowledgeBase, layers, position: str, edits, method: str, candidates, text=None,
-              progress: bool = True) -> tuple[float, dict]:
+def calibrate(
+    model,
+    kb: KnowledgeBase,
+    layers,
+    position: str,
+    edits,
+    method: str,
+    candidates,
+    text=None,
+    progress: bool = True,
+) -> tuple[float, dict]:
     """The strength (MEMIT's λ or AlphaEdit's ridge) among ``candidates`` with the best score S on
     ``edits``, a batch kept apart from the edits that are evaluated; returns it and every candidate's S."""
     fields = {"memit": "preservation", "alphaedit": "ridge"}
@@ -203,7 +280,9 @@ def calibrate(model, kb: KnowledgeBase, layers, position: str, edits, method: st
     scores = {}
     base = MassEditor(model, kb, layers, position=position, text=text)
     targets = base.targets(edits, progress=False)  # the same for every strength
-    for value in progress_bar(candidates, desc=f"calibrating {method}", disable=not progress, leave=False):
+    for value in progress_bar(
+        candidates, desc=f"calibrating {method}", disable=not progress, leave=False
+    ):
         base.config = base.config.with_(**{field: value})
         with base.applied(base.updates(edits, method, progress=False, targets=targets)):
             scores[value] = evaluate_batch(model, kb, edits)["summary"]["score"]
@@ -214,7 +293,9 @@ def evaluate_batch(model, kb: KnowledgeBase, edits) -> dict:
     """Meng et al.'s scores averaged over a batch of edits that are all applied at once (each edit's
     neighbours leave out the facts the batch itself changed)."""
     edited = [(entity, relation) for entity, relation, _ in edits]
-    rows = [evaluate_edit(model, kb, entity, relation, new, edited) for entity, relation, new in edits]
+    rows = [
+        evaluate_edit(model, kb, entity, relation, new, edited) for entity, relation, new in edits
+    ]
     summary = {key: float(np.nanmean([r[key] for r in rows])) for key in rows[0]}
     summary["score"] = harmonic_mean([summary["ES"], summary["PS"], summary["NS"]])
     return {"summary": summary, "per_edit": rows}

@@ -20,7 +20,7 @@ import torch
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
-from emergent.knowledge.interpretability import mlp_keys
+from emergent.knowledge.memories import mlp_keys
 from emergent.knowledge.knowledge_base import OPENINGS, KnowledgeBase, Prompt, batch_prompts
 
 K_VALUES = (1, 2, 4, 8, 16, 32)
@@ -31,10 +31,14 @@ def rank_neurons(activations: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """Neuron indices, most telling first: by |mean with the feature - mean without it|."""
     activations, labels = np.asarray(activations, dtype=float), np.asarray(labels, dtype=bool)
     if activations.ndim != 2 or len(activations) != len(labels):
-        raise ValueError(f"activations must be (examples, neurons) with one label per example; got "
-                         f"{activations.shape} and {labels.shape}.")
+        raise ValueError(
+            f"activations must be (examples, neurons) with one label per example; got "
+            f"{activations.shape} and {labels.shape}."
+        )
     if labels.all() or not labels.any():
-        raise ValueError("the labels must contain both classes: examples with the feature and without it.")
+        raise ValueError(
+            "the labels must contain both classes: examples with the feature and without it."
+        )
     gap = activations[labels].mean(0) - activations[~labels].mean(0)
     return np.argsort(-np.abs(gap), kind="stable")
 
@@ -68,7 +72,9 @@ def activations_at(model, prompts: list[Prompt], pad_id: int, position: str) -> 
     ids, last = batch_prompts(prompts, pad_id)
     where = torch.tensor([p.last_subject for p in prompts]) if position == "subject" else last
     rows = torch.arange(len(prompts))
-    return np.stack([mlp_keys(model, layer, ids)[rows, where].numpy() for layer in range(model.config.n_layer)])
+    return np.stack(
+        [mlp_keys(model, layer, ids)[rows, where].numpy() for layer in range(model.config.n_layer)]
+    )
 
 
 @dataclass(frozen=True)
@@ -104,9 +110,13 @@ def world_features(kb: KnowledgeBase, per_relation: int = 2) -> list[Feature]:
     features = [Feature(f"opening={o}", "concrete", "subject") for o in OPENINGS[1:3]]
     features += [Feature(f"relation={r}", "relation", "last") for r in kb.relations]
     for r in kb.relations:
-        values, counts = np.unique([kb.attribute(e, r) for e in range(kb.n_entities)], return_counts=True)
+        values, counts = np.unique(
+            [kb.attribute(e, r) for e in range(kb.n_entities)], return_counts=True
+        )
         for value in values[np.argsort(-counts)][:per_relation]:
-            features += [Feature(f"{r}={value}", "attribute", position) for position in ("subject", "last")]
+            features += [
+                Feature(f"{r}={value}", "attribute", position) for position in ("subject", "last")
+            ]
     return features
 
 
@@ -114,5 +124,7 @@ def split_by_entity(prompts: list[Prompt], test_share: float = 0.3, seed: int = 
     """True for the prompts of a random ``test_share`` of the entities (the probes' test set)."""
     entities = sorted({p.entity for p in prompts})
     rng = np.random.default_rng(seed)
-    test = set(rng.choice(entities, size=max(1, int(test_share * len(entities))), replace=False).tolist())
+    test = set(
+        rng.choice(entities, size=max(1, int(test_share * len(entities))), replace=False).tolist()
+    )
     return np.array([p.entity in test for p in prompts])

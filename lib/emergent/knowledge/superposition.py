@@ -51,8 +51,12 @@ class ToyModelConfig(Config):
 
     n_features: int = 20  # Elhage et al.'s main demonstration squeezes 20 features ...
     n_hidden: int = 5  # ... into 5 dimensions: four times more features than room
-    importance_decay: float = 0.7  # feature i weighs 0.7**i in the loss, as in the paper; 1.0 = all equal
-    hidden_relu: bool = False  # False: the paper's "ReLU output model"; True: ReLU neurons in the middle too
+    importance_decay: float = (
+        0.7  # feature i weighs 0.7**i in the loss, as in the paper; 1.0 = all equal
+    )
+    hidden_relu: bool = (
+        False  # False: the paper's "ReLU output model"; True: ReLU neurons in the middle too
+    )
     steps: int = 4000  # enough for the loss to flatten at every sparsity of the book's sweeps
     batch_size: int = 1024  # the paper's batch size; sparse features need many samples per step
     learning_rate: float = 1e-3  # Adam's default, as in the paper
@@ -97,7 +101,9 @@ def _check_sparsities(sparsities) -> torch.Tensor:
 # --------------------------------------------------------------------------------------------
 
 
-def sample_features(batch_size: int, sparsities: torch.Tensor, n_features: int, generator: torch.Generator) -> torch.Tensor:
+def sample_features(
+    batch_size: int, sparsities: torch.Tensor, n_features: int, generator: torch.Generator
+) -> torch.Tensor:
     """Sparse synthetic features, one column of models per sparsity.  Returns (batch, instances, n_features).
 
     Each feature is independently zero with probability ``sparsity`` and uniform on [0, 1] otherwise.
@@ -118,7 +124,9 @@ class ToyModels(nn.Module):
         sparsities = _check_sparsities(sparsities)
         instances = len(sparsities)
         if importance is None:
-            importance = feature_importance(config.n_features, config.importance_decay).expand(instances, -1)
+            importance = feature_importance(config.n_features, config.importance_decay).expand(
+                instances, -1
+            )
         importance = torch.as_tensor(importance, dtype=torch.float32)
         if importance.shape != (instances, config.n_features):
             raise ValueError(
@@ -128,8 +136,12 @@ class ToyModels(nn.Module):
         generator = torch.Generator().manual_seed(config.seed)
         weights = torch.empty(instances, config.n_hidden, config.n_features)  # (I, m, n)
         for w in weights:  # Xavier-normal per instance, as in the paper's code
-            w.normal_(0.0, math.sqrt(2.0 / (config.n_hidden + config.n_features)), generator=generator)
-        self.W = nn.Parameter(weights)  # (I, m, n): column i is feature i's direction in the hidden space
+            w.normal_(
+                0.0, math.sqrt(2.0 / (config.n_hidden + config.n_features)), generator=generator
+            )
+        self.W = nn.Parameter(
+            weights
+        )  # (I, m, n): column i is feature i's direction in the hidden space
         self.b = nn.Parameter(torch.zeros(instances, config.n_features))  # (I, n)
         self.register_buffer("sparsities", sparsities.clone())  # (I,)
         self.register_buffer("importance", importance.clone())  # (I, n)
@@ -155,8 +167,13 @@ class ToyModels(nn.Module):
 # --------------------------------------------------------------------------------------------
 
 
-def train_toy_models(config: ToyModelConfig, sparsities, importance: torch.Tensor | None = None,
-                     description: str = "toy models", progress: bool = True) -> tuple[ToyModels, History]:
+def train_toy_models(
+    config: ToyModelConfig,
+    sparsities,
+    importance: torch.Tensor | None = None,
+    description: str = "toy models",
+    progress: bool = True,
+) -> tuple[ToyModels, History]:
     """Train one toy model per sparsity (all at once) with Adam, through the book's trainer.
 
     Returns the models and their history; every 50 steps, each evaluation row holds
@@ -164,21 +181,38 @@ def train_toy_models(config: ToyModelConfig, sparsities, importance: torch.Tenso
     """
     generator = seed_everything(config.seed)
     model = ToyModels(config, sparsities, importance)
-    held_out = sample_features(config.batch_size, model.sparsities, config.n_features,
-                               torch.Generator().manual_seed(config.seed + 1))
+    held_out = sample_features(
+        config.batch_size,
+        model.sparsities,
+        config.n_features,
+        torch.Generator().manual_seed(config.seed + 1),
+    )
 
     def loss_at(model, step: int) -> torch.Tensor:
         x = sample_features(config.batch_size, model.sparsities, config.n_features, generator)
-        return model.loss_per_instance(x).sum()  # instances share nothing: the sum trains each on its own loss
+        return model.loss_per_instance(
+            x
+        ).sum()  # instances share nothing: the sum trains each on its own loss
 
-    history = train(model, loss_at, config.steps, learning_rate=config.learning_rate,
-                    evaluate=lambda model: {"instance_losses": model.loss_per_instance(held_out).tolist()},
-                    evaluate_at=every(50), progress=progress, description=description)
+    history = train(
+        model,
+        loss_at,
+        config.steps,
+        learning_rate=config.learning_rate,
+        evaluate=lambda model: {"instance_losses": model.loss_per_instance(held_out).tolist()},
+        evaluate_at=every(50),
+        progress=progress,
+        description=description,
+    )
     return model, history
 
 
-def toy_models_run(config: ToyModelConfig, sparsities, importance: torch.Tensor | None = None,
-                   name: str = "superposition") -> tuple[ToyModels, History]:
+def toy_models_run(
+    config: ToyModelConfig,
+    sparsities,
+    importance: torch.Tensor | None = None,
+    name: str = "superposition",
+) -> tuple[ToyModels, History]:
     """``(models, history)`` of :func:`train_toy_models`, from the cache when an identical sweep was trained before."""
     sparsities = _check_sparsities(sparsities)
     key = {
@@ -235,7 +269,9 @@ def dimensions_per_feature(W: torch.Tensor) -> torch.Tensor:
     norms = W.norm(dim=0)  # (n,)
     unit = W / norms.clamp_min(1e-8)
     shares = (unit.T @ W) ** 2  # (n, n)
-    return torch.where(norms > 1e-8, norms**2 / shares.sum(1).clamp_min(1e-12), torch.zeros_like(norms))
+    return torch.where(
+        norms > 1e-8, norms**2 / shares.sum(1).clamp_min(1e-12), torch.zeros_like(norms)
+    )
 
 
 def dimensions_per_represented_feature(W: torch.Tensor) -> float:
@@ -247,16 +283,25 @@ def dimensions_per_represented_feature(W: torch.Tensor) -> float:
     return W.shape[0] / float((W**2).sum().clamp_min(1e-12))
 
 
-PLATEAUS = {"1": 1.0, "1/2": 1 / 2, "2/5": 2 / 5, "1/3": 1 / 3}  # the sticky values of Elhage et al.'s figure
+PLATEAUS = {
+    "1": 1.0,
+    "1/2": 1 / 2,
+    "2/5": 2 / 5,
+    "1/3": 1 / 3,
+}  # the sticky values of Elhage et al.'s figure
 
 
 def dimension_plateaus(W: torch.Tensor, tolerance: float = 0.03) -> dict[str, int]:
     """How many represented features sit at each of :data:`PLATEAUS` (within ``tolerance``), and
     ``"other"``: how many represented features sit at none of them."""
     if not 0 < tolerance < 0.05:
-        raise ValueError(f"tolerance must lie in (0, 0.05) so that the plateaus stay apart, got {tolerance}.")
+        raise ValueError(
+            f"tolerance must lie in (0, 0.05) so that the plateaus stay apart, got {tolerance}."
+        )
     dims = dimensions_per_feature(W)[feature_norms(W) > 0.5]
-    counts = {name: int(((dims - value).abs() <= tolerance).sum()) for name, value in PLATEAUS.items()}
+    counts = {
+        name: int(((dims - value).abs() <= tolerance).sum()) for name, value in PLATEAUS.items()
+    }
     counts["other"] = len(dims) - sum(counts.values())
     return counts
 
@@ -308,7 +353,9 @@ def feature_roles(W: torch.Tensor, threshold: float = 0.5) -> list[str]:
 PHASES = ("not represented", "dedicated dimension", "superposition")
 
 
-def phase_grid(densities, relative_importances, restarts: int = 3) -> tuple[list[float], torch.Tensor]:
+def phase_grid(
+    densities, relative_importances, restarts: int = 3
+) -> tuple[list[float], torch.Tensor]:
     """Sparsities and importances for the n=2, m=1 phase diagram.  Returns (sparsities, importance (I, 2)).
 
     Feature 0 has importance 1, feature 1 the relative importance; instances run over
@@ -337,7 +384,9 @@ def classify_phase(W: torch.Tensor, threshold: float = 0.5) -> str:
     return PHASES[2]
 
 
-def phase_diagram(models: ToyModels, densities, relative_importances, restarts: int = 3) -> torch.Tensor:
+def phase_diagram(
+    models: ToyModels, densities, relative_importances, restarts: int = 3
+) -> torch.Tensor:
     """Phase index (into PHASES) of the best restart in each cell.  (len(densities), len(importances))"""
     with torch.no_grad():
         generator = torch.Generator().manual_seed(12345)

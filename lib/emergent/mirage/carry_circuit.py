@@ -41,10 +41,16 @@ class CarryPairs:
     """Clean and corrupted problems, the answer digit each pair is judged on, and the two answers."""
 
     clean: torch.Tensor  # (N, T) token ids of the clean problems, answers written out
-    corrupt: torch.Tensor  # (N, T) the same problems with the lower digits changed so the carry flips
-    position: torch.Tensor  # (N,) where answer digit i is predicted (the position holding digit i - 1)
+    corrupt: (
+        torch.Tensor
+    )  # (N, T) the same problems with the lower digits changed so the carry flips
+    position: (
+        torch.Tensor
+    )  # (N,) where answer digit i is predicted (the position holding digit i - 1)
     clean_answer: torch.Tensor  # (N,) digit i of the clean answer
-    corrupt_answer: torch.Tensor  # (N,) digit i of the corrupted answer (one more or one less, mod 10)
+    corrupt_answer: (
+        torch.Tensor
+    )  # (N,) digit i of the corrupted answer (one more or one less, mod 10)
     carry: torch.Tensor  # (N,) the carry into digit i in the clean problem (0 or 1)
     digit: torch.Tensor  # (N,) i, the answer digit judged (1 .. digits)
 
@@ -74,20 +80,28 @@ def carry_pairs(digits: int, width: int, count: int, seed: int = 0) -> CarryPair
     if not isinstance(count, (int, np.integer)) or count < 2:
         raise ValueError(f"count must be an integer of at least 2, got {count!r}.")
     rng = np.random.default_rng([seed, digits, count])
-    place = rng.integers(1, digits + 1, size=count)  # answer digit i; the carry comes from place i - 1
-    want_carry = (np.arange(count) // 2) % 2 == 1  # F F T T F F ...: each half() holds carries and non-carries
+    place = rng.integers(
+        1, digits + 1, size=count
+    )  # answer digit i; the carry comes from place i - 1
+    want_carry = (
+        np.arange(count) // 2
+    ) % 2 == 1  # F F T T F F ...: each half() holds carries and non-carries
     lower_a, lower_b = np.zeros(count, np.int64), np.zeros(count, np.int64)
     new_a, new_b = np.zeros(count, np.int64), np.zeros(count, np.int64)
-    for n in range(count):  # lower digits: a sum of 10..18 (carry) or 0..8 (none), and a partner 10 away
+    for n in range(
+        count
+    ):  # lower digits: a sum of 10..18 (carry) or 0..8 (none), and a partner 10 away
         total = rng.integers(10, 19) if want_carry[n] else rng.integers(0, 9)
         partner = total - 10 if want_carry[n] else total + 10
         lower_a[n] = rng.integers(max(0, total - 9), min(9, total) + 1)
         new_a[n] = rng.integers(max(0, partner - 9), min(9, partner) + 1)
         lower_b[n], new_b[n] = total - lower_a[n], partner - new_a[n]
-    high = 10 ** digits
+    high = 10**digits
     a, b = rng.integers(0, high, size=count), rng.integers(0, high, size=count)
     lower_place = 10 ** (place - 1)
-    a = a - _digit(a, place - 1) * lower_place + lower_a * lower_place  # set digit i-1 of each operand
+    a = (
+        a - _digit(a, place - 1) * lower_place + lower_a * lower_place
+    )  # set digit i-1 of each operand
     b = b - _digit(b, place - 1) * lower_place + lower_b * lower_place
     a_corrupt = a - lower_a * lower_place + new_a * lower_place
     b_corrupt = b - lower_b * lower_place + new_b * lower_place
@@ -96,9 +110,13 @@ def carry_pairs(digits: int, width: int, count: int, seed: int = 0) -> CarryPair
     corrupt, _ = make_batch(a_corrupt, b_corrupt, np.full(count, digits), width)
     position = answer_start(width) - 1 + place  # predicts answer digit i
     return CarryPairs(
-        clean=clean, corrupt=corrupt, position=torch.as_tensor(position),
-        clean_answer=torch.as_tensor(_digit(a + b, place)), corrupt_answer=torch.as_tensor(_digit(a_corrupt + b_corrupt, place)),
-        carry=torch.as_tensor(want_carry.astype(np.int64)), digit=torch.as_tensor(place),
+        clean=clean,
+        corrupt=corrupt,
+        position=torch.as_tensor(position),
+        clean_answer=torch.as_tensor(_digit(a + b, place)),
+        corrupt_answer=torch.as_tensor(_digit(a_corrupt + b_corrupt, place)),
+        carry=torch.as_tensor(want_carry.astype(np.int64)),
+        digit=torch.as_tensor(place),
     )
 
 
@@ -128,8 +146,10 @@ def site_inputs(model, ids: torch.Tensor, position: torch.Tensor) -> dict:
     rows = torch.arange(len(ids))
     for layer in range(len(_blocks(model))):
         for kind in ("heads", "neurons"):
+
             def keep(module, inputs, key=(kind, layer)):
                 seen[key] = inputs[0][rows, position].clone()
+
             hooks.append(_site(model, layer, kind).register_forward_pre_hook(keep))
     try:
         model(input_ids=ids)
@@ -151,10 +171,15 @@ def patched(model, position: torch.Tensor, replacements: dict):
             rows = torch.arange(len(x))
             x[rows[:, None], position[:, None], columns[None, :]] = values[:, columns]
             return (x,)
+
         return swap
 
     for (kind, layer), (columns, values) in replacements.items():
-        hooks.append(_site(model, layer, kind).register_forward_pre_hook(make(torch.as_tensor(columns), values)))
+        hooks.append(
+            _site(model, layer, kind).register_forward_pre_hook(
+                make(torch.as_tensor(columns), values)
+            )
+        )
     try:
         yield
     finally:
@@ -191,11 +216,15 @@ def patch_effect(clean, corrupt, patched) -> float:
     """
     clean, corrupt, patched = (np.asarray(x, dtype=float) for x in (clean, corrupt, patched))
     if not clean.shape == corrupt.shape == patched.shape or clean.ndim != 1 or len(clean) == 0:
-        raise ValueError(f"give three 1-D arrays of equal, non-zero length; got shapes {clean.shape}, {corrupt.shape}, "
-                         f"{patched.shape}.")
+        raise ValueError(
+            f"give three 1-D arrays of equal, non-zero length; got shapes {clean.shape}, {corrupt.shape}, "
+            f"{patched.shape}."
+        )
     gap = float((corrupt - clean).mean())
     if gap <= 0:
-        raise ValueError(f"the corrupted runs do not prefer their own answer (mean gap {gap:.3g} <= 0): nothing to move.")
+        raise ValueError(
+            f"the corrupted runs do not prefer their own answer (mean gap {gap:.3g} <= 0): nothing to move."
+        )
     return float((patched - clean).mean()) / gap
 
 
@@ -208,23 +237,32 @@ class Patcher:
         self.clean_difference = logit_difference(model, pairs.clean, pairs)
         self.corrupt_difference = logit_difference(model, pairs.corrupt, pairs)
         if float((self.corrupt_difference - self.clean_difference).mean()) <= 0:
-            raise ValueError("the model does not tell the two answers apart (the corrupted run does not prefer its "
-                             "own answer): patching has nothing to move. Use a model that has learned to carry.")
+            raise ValueError(
+                "the model does not tell the two answers apart (the corrupted run does not prefer its "
+                "own answer): patching has nothing to move. Use a model that has learned to carry."
+            )
 
     def patched_difference(self, components: dict) -> torch.Tensor:
         """(N,) the clean run's logit difference with ``{(kind, layer): columns}`` taken from the corrupted run."""
-        replacements = {site: (torch.as_tensor(columns), self.corrupt_inputs[site]) for site, columns in components.items()}
+        replacements = {
+            site: (torch.as_tensor(columns), self.corrupt_inputs[site])
+            for site, columns in components.items()
+        }
         with patched(self.model, self.pairs.position, replacements):
             return logit_difference(self.model, self.pairs.clean, self.pairs)
 
     def effect(self, components: dict) -> float:
         """Normalised effect of patching ``components`` (see :func:`patch_effect`)."""
-        return patch_effect(self.clean_difference, self.corrupt_difference, self.patched_difference(components))
+        return patch_effect(
+            self.clean_difference, self.corrupt_difference, self.patched_difference(components)
+        )
 
     def items(self, components: dict) -> np.ndarray:
         """(N, 2) per pair: what the patch moved, and the pair's whole gap (rows for a bootstrap of the ratio)."""
         moved = self.patched_difference(components) - self.clean_difference
-        return np.stack([moved.numpy(), (self.corrupt_difference - self.clean_difference).numpy()], axis=1)
+        return np.stack(
+            [moved.numpy(), (self.corrupt_difference - self.clean_difference).numpy()], axis=1
+        )
 
 
 def ratio_of_means(items) -> float:
@@ -234,7 +272,11 @@ def ratio_of_means(items) -> float:
 
 
 def all_heads(model) -> list[tuple[int, int]]:
-    return [(layer, head) for layer in range(model.config.n_layer) for head in range(model.config.n_head)]
+    return [
+        (layer, head)
+        for layer in range(model.config.n_layer)
+        for head in range(model.config.n_head)
+    ]
 
 
 def heads_as_components(model, heads) -> dict:
@@ -243,7 +285,9 @@ def heads_as_components(model, heads) -> dict:
     for layer, head in heads:
         key = ("heads", layer)
         columns = head_columns(model, head)
-        components[key] = columns if key not in components else torch.cat([components[key], columns])
+        components[key] = (
+            columns if key not in components else torch.cat([components[key], columns])
+        )
     return components
 
 
@@ -265,7 +309,9 @@ def separation(activations, labels) -> np.ndarray:
     """Per column, ``(mean | label 1 - mean | label 0) / pooled standard deviation`` (d')."""
     x, y = np.asarray(activations, dtype=float), np.asarray(labels).astype(bool)
     if x.ndim != 2 or len(x) != len(y):
-        raise ValueError(f"activations must be (items, neurons) with one label per item; got {x.shape} and {len(y)} labels.")
+        raise ValueError(
+            f"activations must be (items, neurons) with one label per item; got {x.shape} and {len(y)} labels."
+        )
     if y.all() or not y.any():
         raise ValueError("labels must hold both classes (some 1s and some 0s).")
     spread = np.sqrt((x[y].var(axis=0) + x[~y].var(axis=0)) / 2) + 1e-9
@@ -297,7 +343,9 @@ def attention_shares(model, pairs: CarryPairs, width: int) -> np.ndarray:
 
     eager = copy.deepcopy(model)  # explicit attention weights need the eager implementation
     eager.set_attn_implementation("eager")
-    attentions = eager(input_ids=pairs.clean, output_attentions=True).attentions  # layers x (N, H, T, T)
+    attentions = eager(
+        input_ids=pairs.clean, output_attentions=True
+    ).attentions  # layers x (N, H, T, T)
     i = pairs.digit
     start = answer_start(width)
     shares = np.zeros((len(attentions), attentions[0].shape[1], len(READ_FROM)))
@@ -306,8 +354,10 @@ def attention_shares(model, pairs: CarryPairs, width: int) -> np.ndarray:
         named = {
             "a_i": [width - 1 - place] if place < width else [],
             "b_i": [2 * width - place] if place < width else [],
-            "a_{i-1}": [width - place], "b_{i-1}": [2 * width + 1 - place],
-            "lower digits": [width - 1 - k for k in range(place - 1)] + [2 * width - k for k in range(place - 1)],
+            "a_{i-1}": [width - place],
+            "b_{i-1}": [2 * width + 1 - place],
+            "lower digits": [width - 1 - k for k in range(place - 1)]
+            + [2 * width - k for k in range(place - 1)],
             "answer so far": list(range(start, int(pairs.position[n]) + 1)),
         }
         for layer, attention in enumerate(attentions):

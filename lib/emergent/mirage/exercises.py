@@ -10,7 +10,9 @@ def check_exact_match_prediction(student) -> bool:
     """``student(p, L)`` returns ``p**L``, refusing p outside [0, 1] and L < 1."""
     cases = [(0.9, 1), (0.9, 6), (0.5, 10), (1.0, 30), (0.0, 3), (0.99, 100)]
     return check_function(
-        student, mirage.exact_match_prediction, cases,
+        student,
+        mirage.exact_match_prediction,
+        cases,
         hint="Every one of the L tokens must be right, each with probability p, independently.",
         raises=[(1.2, 3), (-0.1, 3), (0.5, 0)],
     )
@@ -18,12 +20,22 @@ def check_exact_match_prediction(student) -> bool:
 
 def check_levenshtein(student) -> bool:
     """``student(a, b)`` returns the edit distance between two token sequences."""
-    cases = [("", ""), ("abc", "abc"), ("abc", "abd"), ("kitten", "sitting"), ("1234", "2341"),
-             ([1, 2, 3], [3, 2, 1]), ("", "12345"), ("00", "0")]
+    cases = [
+        ("", ""),
+        ("abc", "abc"),
+        ("abc", "abd"),
+        ("kitten", "sitting"),
+        ("1234", "2341"),
+        ([1, 2, 3], [3, 2, 1]),
+        ("", "12345"),
+        ("00", "0"),
+    ]
     return check_function(
-        student, mirage.levenshtein, cases,
+        student,
+        mirage.levenshtein,
+        cases,
         hint="Dynamic programming over prefixes: d[i][j] = min(d[i-1][j] + 1, d[i][j-1] + 1, "
-             "d[i-1][j-1] + (a[i-1] != b[j-1])). Note '1234' -> '2341' needs 2 edits, not 4.",
+        "d[i-1][j-1] + (a[i-1] != b[j-1])). Note '1234' -> '2341' needs 2 edits, not 4.",
     )
 
 
@@ -32,13 +44,18 @@ def check_emergence_score(student) -> bool:
     cases = [
         ([1, 2, 3, 4, 5], [0.0, 0.1, 0.2, 0.3, 0.4]),  # a straight line: n - 1 = 4
         ([1, 2, 3, 4, 5], [0.0, 0.01, 0.02, 0.9, 0.95]),  # a jump
-        ([5, 4, 3, 2, 1], [0.95, 0.9, 0.02, 0.01, 0.0]),  # same, listed largest first: sort by scale
+        (
+            [5, 4, 3, 2, 1],
+            [0.95, 0.9, 0.02, 0.01, 0.0],
+        ),  # same, listed largest first: sort by scale
         ([1, 2, 3, 4], [1.0, 0.7, 0.4, 0.1]),  # getting worse: negative
     ]
     return check_function(
-        student, mirage.emergence_score, cases,
+        student,
+        mirage.emergence_score,
+        cases,
         hint="Sort by scale first. sign(argmax - argmin) * (max - min) / sqrt(median of squared steps "
-             "between neighbours).",
+        "between neighbours).",
     )
 
 
@@ -46,7 +63,9 @@ def check_items_to_resolve(student) -> bool:
     """``student(accuracy)`` returns the test items needed to see one success with 95 % probability."""
     cases = [(0.5,), (0.1,), (0.01,), (0.001,), (1.0,)]
     return check_function(
-        student, lambda a: mirage.items_to_resolve(a), cases,
+        student,
+        lambda a: mirage.items_to_resolve(a),
+        cases,
         hint="Solve 1 - (1 - a)^n >= 0.95 for the smallest integer n; for small a it is close to 3 / a.",
         raises=[(0.0,), (1.5,)],
     )

@@ -57,23 +57,35 @@ def train_width(width: int, recipe: DigitsRecipe = DigitsRecipe()):
     torch.manual_seed(recipe.seed)
     model = mlp(width)
     x, y, _, _ = digits_split(recipe.test_fraction, recipe.seed)
-    history = train(model, lambda model, step: nn.functional.cross_entropy(model(x), y), recipe.steps,
-                    learning_rate=recipe.learning_rate, progress=False)
+    history = train(
+        model,
+        lambda model, step: nn.functional.cross_entropy(model(x), y),
+        recipe.steps,
+        learning_rate=recipe.learning_rate,
+        progress=False,
+    )
     return model, history
 
 
 def digits_run(width: int, recipe: DigitsRecipe = DigitsRecipe()):
     """``(model, history)`` for one width, trained once and then read from the cache."""
     config = {"kind": "digits-mlp", "width": width, "recipe": recipe.as_dict()}
-    return load_or_train("digits-mlp", config, lambda: train_width(width, recipe),
-                         code=[sys.modules[__name__]], build=lambda: mlp(width))
+    return load_or_train(
+        "digits-mlp",
+        config,
+        lambda: train_width(width, recipe),
+        code=[sys.modules[__name__]],
+        build=lambda: mlp(width),
+    )
 
 
 def all_k_correct(correct, k: int, shuffles: int = 50, seed: int = 0) -> float:
     """Fraction of groups of ``k`` test images with every image right (averaged over random groupings)."""
     correct = np.asarray(correct, dtype=bool)
     if not isinstance(k, int) or not 1 <= k <= len(correct):
-        raise ValueError(f"k must be an integer from 1 to the number of test images ({len(correct)}), got {k!r}.")
+        raise ValueError(
+            f"k must be an integer from 1 to the number of test images ({len(correct)}), got {k!r}."
+        )
     rng = np.random.default_rng(seed)
     groups = len(correct) // k
     fractions = []

@@ -97,7 +97,9 @@ def _pair(generated, target):
     generated = np.asarray(generated)
     target = np.asarray(target)
     if generated.ndim != 2 or generated.shape != target.shape:
-        raise ValueError(f"generated and target must be (items, tokens) arrays of equal shape, got {generated.shape} and {target.shape}.")
+        raise ValueError(
+            f"generated and target must be (items, tokens) arrays of equal shape, got {generated.shape} and {target.shape}."
+        )
     if generated.shape[0] == 0:
         raise ValueError("no items to score: generated and target are empty.")
     return generated, target
@@ -124,7 +126,9 @@ def needs_no_carry(a, b, positions: int) -> np.ndarray:
     a = np.asarray(a, dtype=np.int64)
     b = np.asarray(b, dtype=np.int64)
     if a.shape != b.shape or a.ndim != 1:
-        raise ValueError(f"a and b must be 1-D arrays of the same length, got shapes {a.shape} and {b.shape}.")
+        raise ValueError(
+            f"a and b must be 1-D arrays of the same length, got shapes {a.shape} and {b.shape}."
+        )
     powers = 10 ** np.arange(positions, dtype=np.int64)
     return (a[:, None] % powers + b[:, None] % powers) < powers
 
@@ -139,7 +143,9 @@ def carry_free_scores(generated, target, a, b) -> tuple[np.ndarray, np.ndarray]:
     generated, target = _pair(generated, target)
     mask = needs_no_carry(a, b, target.shape[1] - 1)
     if len(mask) != len(target):
-        raise ValueError(f"{len(mask)} problems for {len(target)} answers: pass the operands of these answers.")
+        raise ValueError(
+            f"{len(mask)} problems for {len(target)} answers: pass the operands of these answers."
+        )
     right = generated[:, :-1] == target[:, :-1]
     all_right = (right | ~mask).all(axis=1)
     fraction = (right & mask).sum(axis=1) / mask.sum(axis=1)
@@ -190,16 +196,22 @@ def emergence_score(scale, score, resolution: float = 0.0) -> float:
     scale = np.asarray(scale, dtype=float)
     score = np.asarray(score, dtype=float)
     if scale.ndim != 1 or scale.shape != score.shape:
-        raise ValueError(f"scale and score must be 1-D and of equal length, got {scale.shape} and {score.shape}.")
+        raise ValueError(
+            f"scale and score must be 1-D and of equal length, got {scale.shape} and {score.shape}."
+        )
     if len(scale) < 3:
-        raise ValueError(f"an emergence score needs at least 3 models, got {len(scale)} (is the family empty?).")
+        raise ValueError(
+            f"an emergence score needs at least 3 models, got {len(scale)} (is the family empty?)."
+        )
     if resolution < 0:
         raise ValueError(f"resolution must be non-negative, got {resolution}.")
     y = score[np.argsort(scale, kind="stable")]
     steps = np.diff(y)
     denominator = max(math.sqrt(float(np.median(steps**2))), resolution)
     if denominator == 0:
-        raise ValueError("the median step is zero: give a resolution (e.g. 1 / number of test items).")
+        raise ValueError(
+            "the median step is zero: give a resolution (e.g. 1 / number of test items)."
+        )
     direction = np.sign(int(np.argmax(y)) - int(np.argmin(y)))
     return float(direction * (y.max() - y.min()) / denominator)
 
@@ -268,7 +280,9 @@ def multiple_choice_grade(option_log_probs, correct_index) -> float:
     scores = np.asarray(option_log_probs, dtype=float)
     correct_index = np.asarray(correct_index)
     if scores.ndim != 2 or scores.shape[0] != correct_index.shape[0] or scores.shape[0] == 0:
-        raise ValueError("option_log_probs must be (questions, options) and correct_index one per question.")
+        raise ValueError(
+            "option_log_probs must be (questions, options) and correct_index one per question."
+        )
     return float((scores.argmax(axis=1) == correct_index).mean())
 
 
@@ -277,7 +291,9 @@ def brier_score(option_log_probs, correct_index) -> float:
     scores = np.asarray(option_log_probs, dtype=float)
     correct_index = np.asarray(correct_index)
     if scores.ndim != 2 or scores.shape[0] != correct_index.shape[0] or scores.shape[0] == 0:
-        raise ValueError("option_log_probs must be (questions, options) and correct_index one per question.")
+        raise ValueError(
+            "option_log_probs must be (questions, options) and correct_index one per question."
+        )
     probs = np.exp(scores - scores.max(axis=1, keepdims=True))
     probs /= probs.sum(axis=1, keepdims=True)
     truth = np.zeros_like(probs)
@@ -288,7 +304,9 @@ def brier_score(option_log_probs, correct_index) -> float:
 # Scoring the model family -------------------------------------------------------------------------
 
 
-def score_family(members, width: int, lengths, count: int = 500, seed: int = 1234, progress: bool = True) -> dict:
+def score_family(
+    members, width: int, lengths, count: int = 500, seed: int = 1234, progress: bool = True
+) -> dict:
     """Every metric for every member and answer length, on held-out additions.
 
     ``members`` is the list from :func:`emergent.scaling.family.family_runs`; ``lengths`` are numbers of
@@ -306,12 +324,26 @@ def score_family(members, width: int, lengths, count: int = 500, seed: int = 123
     members = list(members)
     lengths = list(lengths)
     if not members:
-        raise ValueError("the family is empty: train it first (emergent.scaling.family.family_runs).")
+        raise ValueError(
+            "the family is empty: train it first (emergent.scaling.family.family_runs)."
+        )
     if not lengths:
         raise ValueError("give at least one answer length (number of digits).")
-    names = ("exact_match", "per_digit_accuracy", "edit_distance", "log_probability", "p_mean", "p_to_the_L",
-             "p_geometric", "p_geometric_to_the_L", "carry_free_exact_match", "carry_free_accuracy",
-             "accuracy_to_the_L", "product_of_positions", "error_correlation")
+    names = (
+        "exact_match",
+        "per_digit_accuracy",
+        "edit_distance",
+        "log_probability",
+        "p_mean",
+        "p_to_the_L",
+        "p_geometric",
+        "p_geometric_to_the_L",
+        "carry_free_exact_match",
+        "carry_free_accuracy",
+        "accuracy_to_the_L",
+        "product_of_positions",
+        "error_correlation",
+    )
     out = {name: np.zeros((len(members), len(lengths))) for name in names}
     # Per-item scores, for bootstrap intervals over test items and for re-scoring at lower resolution.
     out["exact_match_items"] = np.zeros((len(members), len(lengths), count), dtype=bool)
@@ -331,8 +363,14 @@ def score_family(members, width: int, lengths, count: int = 500, seed: int = 123
             out["log_probability"][i, j] = target_log_probability(probs["p_correct"])
             a, b = held_out_problems(digits, count, seed=seed)
             free_all, free_fraction = carry_free_scores(generated, target, a, b)
-            out["carry_free_exact_match_items"][i, j], out["carry_free_accuracy_items"][i, j] = free_all, free_fraction
-            out["carry_free_exact_match"][i, j], out["carry_free_accuracy"][i, j] = free_all.mean(), free_fraction.mean()
+            out["carry_free_exact_match_items"][i, j], out["carry_free_accuracy_items"][i, j] = (
+                free_all,
+                free_fraction,
+            )
+            out["carry_free_exact_match"][i, j], out["carry_free_accuracy"][i, j] = (
+                free_all.mean(),
+                free_fraction.mean(),
+            )
             # Two summaries of "the chance one token is right": the theorem's p = exp(-mean CE) is the
             # geometric mean of the right token's probability; the arithmetic mean is never smaller.
             p = float(probs["p_correct"].mean())
@@ -340,12 +378,16 @@ def score_family(members, width: int, lengths, count: int = 500, seed: int = 123
             out["p_to_the_L"][i, j] = exact_match_prediction(p, answer_length(digits))
             p_geometric = float(np.exp(np.log(np.clip(probs["p_correct"], 1e-12, 1)).mean()))
             out["p_geometric"][i, j] = p_geometric
-            out["p_geometric_to_the_L"][i, j] = exact_match_prediction(p_geometric, answer_length(digits))
+            out["p_geometric_to_the_L"][i, j] = exact_match_prediction(
+                p_geometric, answer_length(digits)
+            )
             check = independence_check(probs["argmax"] == probs["target"])
             out["accuracy_to_the_L"][i, j] = check["mean_to_the_L"]
             out["product_of_positions"][i, j] = check["product_of_positions"]
             out["error_correlation"][i, j] = check["error_correlation"]
-    out["N"] = np.array([history.extras["non_embedding_parameters"] for _, _, history in members], dtype=float)
+    out["N"] = np.array(
+        [history.extras["non_embedding_parameters"] for _, _, history in members], dtype=float
+    )
     out["digits"] = np.array(lengths)
     out["answer_length"] = np.array([answer_length(d) for d in lengths])
     return out

@@ -26,10 +26,14 @@ class Member:
 
     def __post_init__(self):
         if not isinstance(self.parameters, int) or self.parameters < 1:
-            raise ValueError(f"{self.name}: parameters must be a positive integer, got {self.parameters!r}.")
+            raise ValueError(
+                f"{self.name}: parameters must be a positive integer, got {self.parameters!r}."
+            )
         if not self.checkpoints:
-            raise ValueError(f"{self.name} has no checkpoints: train it with checkpoint scores "
-                             "(emergent.scaling.family.member_run records them).")
+            raise ValueError(
+                f"{self.name} has no checkpoints: train it with checkpoint scores "
+                "(emergent.scaling.family.member_run records them)."
+            )
 
     @property
     def final(self) -> dict:
@@ -53,6 +57,12 @@ def observe(family) -> list[Member]:
 
     Only their histories are read; the models themselves do not reach the forecaster.
     """
-    members = [Member(member_name(shape), int(history.extras["non_embedding_parameters"]),
-                      tuple(history.evaluations)) for shape, _, history in family]
+    members = [
+        Member(
+            member_name(shape),
+            int(history.extras["non_embedding_parameters"]),
+            tuple(history.evaluations),
+        )
+        for shape, _, history in family
+    ]
     return sorted(members, key=lambda m: m.parameters)

@@ -16,9 +16,12 @@ def check_extrapolate_power_law(student) -> bool:
         ([2, 4, 8], [1.0, 4.0, 16.0], [16, 32]),  # growing, several points at once
     ]
     return check_function(
-        student, extrapolate_power_law, cases, rtol=1e-6,
+        student,
+        extrapolate_power_law,
+        cases,
+        rtol=1e-6,
         hint="Fit a straight line to (log x, log y) with np.polyfit(..., 1): its slope is a and exp(intercept) "
-             "is k. Refuse non-positive x or y (and a non-positive x_new) with ValueError.",
+        "is k. Refuse non-positive x or y (and a non-positive x_new) with ValueError.",
         raises=[([1, 10, 100], [1.0, 0.0, 0.5], 1000), ([1, 10, 100], [1.0, 0.5, 0.2], -5)],
     )
 
@@ -27,9 +30,11 @@ def check_exact_match_from_loss(student) -> bool:
     """``student(loss_per_token, tokens)`` is ``exp(-tokens * loss)``: p^L with p = exp(-loss)."""
     cases = [(0.0, 6), (0.1, 1), (0.1, 6), (0.5, 6), (2.3, 3), (0.02, 30)]
     return check_function(
-        student, exact_match_from_loss, cases,
+        student,
+        exact_match_from_loss,
+        cases,
         hint="p = exp(-loss) is the geometric-mean probability of the right token; L independent tokens "
-             "are all right with probability p**L. Refuse a negative loss and fewer than 1 token.",
+        "are all right with probability p**L. Refuse a negative loss and fewer than 1 token.",
         raises=[(-0.1, 6), (0.3, 0)],
     )
 
@@ -45,8 +50,10 @@ def check_exposures_to_memorise(student) -> bool:
         ([1.0, 1.0], 8, 0.5),  # already there before training: 0
     ]
     return check_function(
-        student, exposures_to_memorise, cases,
+        student,
+        exposures_to_memorise,
+        cases,
         hint="curve[r] is the fraction memorised after r rounds; find the first r with curve[r] >= q and "
-             "multiply by how many times per round the fact is seen. Return None if it never gets there.",
+        "multiply by how many times per round the fact is seen. Return None if it never gets there.",
         raises=[([0.2, 1.4], 1, 0.9), ([0.2, 0.5], 0, 0.9), ([0.2, 0.5], 1, 0.0)],
     )

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+import emergent.core.family
 from emergent.core.cache import load_or_train
 from emergent.core.config import Config, check_positive, check_positive_int
 from emergent.core.models import TinyGPT2, to_device
 from emergent.core.training import train_language_model
 from emergent.scaling import addition, family
 from emergent.scaling.addition import AdditionData
-from emergent.scaling.family import Recipe, answer_probabilities, member_config, member_run
+from emergent.core.family import FamilyRecipe
+from emergent.scaling.family import answer_probabilities, member_config, member_run
 
 EVALUATION_SEED = 1234  # the test problems every chapter scores exact match on
 
@@ -46,8 +48,12 @@ class FineTuning(Config):
 
 def task_data(data: AdditionData, tuning: FineTuning) -> AdditionData:
     """The fine-tuning stream: problems of the family's longest length, laid out as in pre-training."""
-    return AdditionData(min_digits=data.max_digits, max_digits=data.max_digits, batch_size=tuning.batch_size,
-                        seed=tuning.seed)
+    return AdditionData(
+        min_digits=data.max_digits,
+        max_digits=data.max_digits,
+        batch_size=tuning.batch_size,
+        seed=tuning.seed,
+    )
 
 
 def exact_match_scores(model, data: AdditionData, count: int = 500) -> np.ndarray:
@@ -56,31 +62,56 @@ def exact_match_scores(model, data: AdditionData, count: int = 500) -> np.ndarra
     return (scored["argmax"] == scored["target"]).all(axis=1).astype(float)
 
 
-def finetune_run(shape: TinyGPT2, data: AdditionData, recipe: Recipe, tuning: FineTuning, progress: bool = True):
+def finetune_run(
+    shape: TinyGPT2,
+    data: AdditionData,
+    recipe: FamilyRecipe,
+    tuning: FineTuning,
+    progress: bool = True,
+):
     """``(model, history)`` of one member after fine-tuning; ``history.extras["exact_match"]`` is its
     exact match on 500 held-out problems of the longest length. Cached; the member is trained first
     if it is not in the cache yet."""
-    config = {"kind": "prediction-finetune", "base": member_config(shape, data, recipe), "tuning": tuning.as_dict()}
+    config = {
+        "kind": "prediction-finetune",
+        "base": member_config(shape, data, recipe),
+        "tuning": tuning.as_dict(),
+    }
 
     def train():
         base, _ = member_run(shape, data, recipe, progress=progress)
         model = to_device(copy.deepcopy(base))
         history = train_language_model(
-            model, task_data(data, tuning).batches(), steps=tuning.steps, learning_rate=tuning.learning_rate,
-            weight_decay=recipe.weight_decay, warmup_steps=max(1, tuning.steps // 10), progress=progress,
-            description=f"fine-tune L{shape.n_layer} d{shape.n_embd}, {tuning.examples:,} problems")
+            model,
+            task_data(data, tuning).batches(),
+            steps=tuning.steps,
+            learning_rate=tuning.learning_rate,
+            weight_decay=recipe.weight_decay,
+            warmup_steps=max(1, tuning.steps // 10),
+            progress=progress,
+            description=f"fine-tune L{shape.n_layer} d{shape.n_embd}, {tuning.examples:,} problems",
+        )
         history.extras["exact_match"] = float(exact_match_scores(model, data).mean())
         return model, history
 
-    return load_or_train("prediction-finetune", config, train, code=[sys.modules[__name__], family, addition])
+    return load_or_train(
+        "prediction-finetune",
+        config,
+        train,
+        code=[sys.modules[__name__], family, addition, emergent.core.family],
+    )
 
 
-def finetuning_table(family, data: AdditionData, recipe: Recipe, amounts, progress: bool = True) -> dict:
+def finetuning_table(
+    family, data: AdditionData, recipe: FamilyRecipe, amounts, progress: bool = True
+) -> dict:
     """Exact match of every member of ``family`` (``(shape, model, history)`` triples) after no fine-tuning
     and after each number of fine-tuning steps in ``amounts``: arrays ``parameters``, ``examples``, ``exact``."""
     amounts = list(amounts)
     if not amounts or any(isinstance(a, bool) or not isinstance(a, int) or a < 1 for a in amounts):
-        raise ValueError(f"amounts must be a non-empty list of positive step counts, got {amounts!r}.")
+        raise ValueError(
+            f"amounts must be a non-empty list of positive step counts, got {amounts!r}."
+        )
     rows = []  # (parameters, fine-tuning examples, exact match)
     for shape, model, history in family:
         n = int(history.extras["non_embedding_parameters"])

@@ -55,7 +55,13 @@ class Forecast:
     def error(self, measured: Estimate, measured_draws: np.ndarray) -> Estimate:
         """Forecast minus measurement, with an interval from both sides' draws (independent samples)."""
         if not self.decided:
-            return Estimate(self.value - measured.value, -measured.high, 1.0 - measured.low, "bootstrap", self.items)
+            return Estimate(
+                self.value - measured.value,
+                -measured.high,
+                1.0 - measured.low,
+                "bootstrap",
+                self.items,
+            )
         rng = np.random.default_rng(0)
         paired = self.draws - rng.choice(np.asarray(measured_draws, float), size=len(self.draws))
         return from_draws(self.value - measured.value, paired, self.items)
@@ -70,7 +76,9 @@ def exact_match_from_loss(loss_per_token, tokens):
     is right independently, with the geometric-mean probability that the per-token loss implies."""
     loss = np.asarray(loss_per_token, dtype=float)
     if np.isnan(loss).any() or (loss < 0).any():
-        raise ValueError(f"a cross-entropy is a non-negative number of nats, got {loss_per_token!r}.")
+        raise ValueError(
+            f"a cross-entropy is a non-negative number of nats, got {loss_per_token!r}."
+        )
     if isinstance(tokens, bool) or not isinstance(tokens, (int, np.integer)) or tokens < 1:
         raise ValueError(f"an answer has at least 1 token, got tokens={tokens!r}.")
     return np.exp(-tokens * loss)
@@ -87,30 +95,44 @@ def extrapolate_power_law(x, y, x_new):
 
 def _sizes_and(members: list[Member], key: str, at_least: int):
     if len(members) < at_least:
-        raise ValueError(f"this forecast needs at least {at_least} smaller models, got {len(members)}.")
-    return (np.array([m.parameters for m in members], dtype=float),
-            np.array([m.score(key) for m in members], dtype=float))
+        raise ValueError(
+            f"this forecast needs at least {at_least} smaller models, got {len(members)}."
+        )
+    return (
+        np.array([m.parameters for m in members], dtype=float),
+        np.array([m.score(key) for m in members], dtype=float),
+    )
 
 
 def _check_target(members: list[Member], target: int) -> None:
     largest = max(m.parameters for m in members)
     if target <= largest:
-        raise ValueError(f"the target ({target:,} parameters) must be larger than every model the forecaster "
-                         f"sees (the largest has {largest:,}): a forecast looks ahead.")
+        raise ValueError(
+            f"the target ({target:,} parameters) must be larger than every model the forecaster "
+            f"sees (the largest has {largest:,}): a forecast looks ahead."
+        )
 
 
 # (a) --------------------------------------------------------------------------------------------
 
 
-def loss_extrapolation(members: list[Member], target: int, digits: int, bootstrap: int = BOOTSTRAP) -> Forecast:
+def loss_extrapolation(
+    members: list[Member], target: int, digits: int, bootstrap: int = BOOTSTRAP
+) -> Forecast:
     """Extrapolate the per-token loss on ``digits``-digit answers with ``E + A N^-alpha``; exact match is ``p^L``."""
     _check_target(members, target)
     n, loss = _sizes_and(members, f"loss_{digits}", at_least=4)
     fit = fit_power_law(n, loss, bootstrap=bootstrap)
     tokens = digits + 1
     draws = exact_match_from_loss(np.array([power_law(target, *s) for s in fit.samples]), tokens)
-    return Forecast("loss_extrapolation", target, float(exact_match_from_loss(fit(target), tokens)), draws,
-                    len(members), note=f"loss at the target extrapolated to {fit(target):.3f} nats per token")
+    return Forecast(
+        "loss_extrapolation",
+        target,
+        float(exact_match_from_loss(fit(target), tokens)),
+        draws,
+        len(members),
+        note=f"loss at the target extrapolated to {fit(target):.3f} nats per token",
+    )
 
 
 # (b) --------------------------------------------------------------------------------------------
@@ -125,17 +147,23 @@ def fit_hinge(x, y) -> tuple[float, float]:
     """Least-squares ``(threshold, slope)`` of :func:`hinge` to points ``(loss, exact match)``, on a grid."""
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if x.shape != y.shape or x.ndim != 1 or len(x) < 3:
-        raise ValueError(f"fit_hinge needs at least 3 points as two 1-D arrays of equal length, got {x.shape} and {y.shape}.")
+        raise ValueError(
+            f"fit_hinge needs at least 3 points as two 1-D arrays of equal length, got {x.shape} and {y.shape}."
+        )
     span = max(np.ptp(x), 1e-6)
     thresholds = np.linspace(x.min() - 0.5 * span, x.max() + 0.1 * span, 120)
     slopes = np.geomspace(0.05, 100, 40) / span
-    predicted = np.clip(slopes[:, None, None] * (thresholds[None, :, None] - x[None, None, :]), 0, 1)
+    predicted = np.clip(
+        slopes[:, None, None] * (thresholds[None, :, None] - x[None, None, :]), 0, 1
+    )
     cost = ((predicted - y) ** 2).sum(-1)  # (slopes, thresholds)
     s, t = np.unravel_index(np.argmin(cost), cost.shape)
     return float(thresholds[t]), float(slopes[s])
 
 
-def loss_threshold(members: list[Member], target: int, digits: int, bootstrap: int = BOOTSTRAP, seed: int = 0) -> Forecast:
+def loss_threshold(
+    members: list[Member], target: int, digits: int, bootstrap: int = BOOTSTRAP, seed: int = 0
+) -> Forecast:
     """Du et al.'s reading: exact match on ``digits``-digit problems is a function of the overall test
     loss alone, zero above a threshold. The hinge is fitted on every checkpoint of the smaller models;
     the target's loss comes from a power law through their final losses."""
@@ -150,21 +178,37 @@ def loss_threshold(members: list[Member], target: int, digits: int, bootstrap: i
     if y.max() < EMERGED:
         # No checkpoint is past the threshold: all one knows is that it lies below every loss seen.
         if target_loss >= x.min() and (loss_draws >= x.min()).all():
-            return Forecast("loss_threshold", target, 0.0, np.zeros(len(loss_draws)), len(rows),
-                            note="no checkpoint seen has passed the threshold, and the target's loss is not lower than theirs")
+            return Forecast(
+                "loss_threshold",
+                target,
+                0.0,
+                np.zeros(len(loss_draws)),
+                len(rows),
+                note="no checkpoint seen has passed the threshold, and the target's loss is not lower than theirs",
+            )
         low, high = np.quantile(np.append(loss_draws, target_loss), [0.05, 0.95])
-        return _undecided("loss_threshold", target, len(rows),
-                          f"no checkpoint seen has passed the threshold, which lies somewhere below loss {x.min():.2f}; "
-                          f"the target's extrapolated loss ({target_loss:.2f}, 90% range {low:.2f} to {high:.2f}) "
-                          "may lie below it too, so the method cannot say")
+        return _undecided(
+            "loss_threshold",
+            target,
+            len(rows),
+            f"no checkpoint seen has passed the threshold, which lies somewhere below loss {x.min():.2f}; "
+            f"the target's extrapolated loss ({target_loss:.2f}, 90% range {low:.2f} to {high:.2f}) "
+            "may lie below it too, so the method cannot say",
+        )
     threshold, slope = fit_hinge(x, y)
     rng = np.random.default_rng(seed)
     draws = []
     for loss_draw in loss_draws:
         pick = rng.integers(0, len(x), len(x))
         draws.append(float(hinge(loss_draw, *fit_hinge(x[pick], y[pick]))))
-    return Forecast("loss_threshold", target, float(hinge(target_loss, threshold, slope)), np.array(draws), len(rows),
-                    note=f"threshold {threshold:.2f} nats; target's loss extrapolated to {target_loss:.2f}")
+    return Forecast(
+        "loss_threshold",
+        target,
+        float(hinge(target_loss, threshold, slope)),
+        np.array(draws),
+        len(rows),
+        note=f"threshold {threshold:.2f} nats; target's loss extrapolated to {target_loss:.2f}",
+    )
 
 
 # (c) --------------------------------------------------------------------------------------------
@@ -172,11 +216,15 @@ def loss_threshold(members: list[Member], target: int, digits: int, bootstrap: i
 
 def _check_reference(reference: float) -> None:
     if not reference > 0:
-        raise ValueError(f"reference is the number of fine-tuning problems the law counts in (D / reference); "
-                         f"it must be positive, got {reference!r}.")
+        raise ValueError(
+            f"reference is the number of fine-tuning problems the law counts in (D / reference); "
+            f"it must be positive, got {reference!r}."
+        )
 
 
-def emergence_law(log_size, finetuning_examples, onset: float, shift: float, slope: float, reference: float):
+def emergence_law(
+    log_size, finetuning_examples, onset: float, shift: float, slope: float, reference: float
+):
     """Exact match after fine-tuning on ``finetuning_examples`` problems, against ``log10`` size.
 
     A ramp that leaves zero at ``onset - shift * log10(1 + D / reference)``: with no fine-tuning data
@@ -188,17 +236,23 @@ def emergence_law(log_size, finetuning_examples, onset: float, shift: float, slo
     return np.clip(slope * (np.asarray(log_size, dtype=float) - onset + moved), 0.0, 1.0)
 
 
-def fit_emergence_law(log_size, finetuning_examples, exact, reference: float) -> tuple[float, float, float]:
+def fit_emergence_law(
+    log_size, finetuning_examples, exact, reference: float
+) -> tuple[float, float, float]:
     """Least-squares ``(onset, shift, slope)`` of :func:`emergence_law`, on a grid."""
     x, d, y = (np.asarray(v, dtype=float) for v in (log_size, finetuning_examples, exact))
     if not (x.shape == d.shape == y.shape) or x.ndim != 1 or len(x) < 4:
-        raise ValueError("fit_emergence_law needs at least 4 points, as 1-D arrays of equal length.")
+        raise ValueError(
+            "fit_emergence_law needs at least 4 points, as 1-D arrays of equal length."
+        )
     _check_reference(reference)
     onsets = np.linspace(x.min() - 1.0, x.max() + 2.0, 90)
     shifts = np.linspace(0.0, 3.0, 31)
     slopes = np.geomspace(0.3, 30, 20)
     moved = np.log10(1 + d / reference)
-    inside = x[None, None, :] - onsets[:, None, None] + shifts[None, :, None] * moved[None, None, :]  # (onset, shift, point)
+    inside = (
+        x[None, None, :] - onsets[:, None, None] + shifts[None, :, None] * moved[None, None, :]
+    )  # (onset, shift, point)
     best, best_cost = None, np.inf
     for slope in slopes:
         cost = ((np.clip(slope * inside, 0, 1) - y) ** 2).sum(-1)
@@ -208,19 +262,33 @@ def fit_emergence_law(log_size, finetuning_examples, exact, reference: float) ->
     return best
 
 
-def finetuning_law(sizes, finetuning_examples, exact, target: int, reference: float,
-                   bootstrap: int = 200, seed: int = 0) -> Forecast:
+def finetuning_law(
+    sizes,
+    finetuning_examples,
+    exact,
+    target: int,
+    reference: float,
+    bootstrap: int = 200,
+    seed: int = 0,
+) -> Forecast:
     """Snell et al.'s idea in miniature: fit :func:`emergence_law` to the smaller models' exact match
     after fine-tuning on several amounts of task data (zero included), then read it at the target's
     size with no fine-tuning. Snell et al. place the rise on the pre-training-loss axis; here it is
     placed on log size, since the family's loss has a knee of its own."""
     sizes, d, y = (np.asarray(v, dtype=float) for v in (sizes, finetuning_examples, exact))
     if target <= sizes.max():
-        raise ValueError(f"the target ({target:,}) must be larger than every model fine-tuned ({int(sizes.max()):,}).")
+        raise ValueError(
+            f"the target ({target:,}) must be larger than every model fine-tuned ({int(sizes.max()):,})."
+        )
     x = np.log10(sizes)
     if y.max() < EMERGED:
-        return _undecided("finetuning_law", target, len(y), "even after fine-tuning no smaller model shows the "
-                          "ability, so there is no rise to follow")
+        return _undecided(
+            "finetuning_law",
+            target,
+            len(y),
+            "even after fine-tuning no smaller model shows the "
+            "ability, so there is no rise to follow",
+        )
     onset, shift, slope = fit_emergence_law(x, d, y, reference)
     value = float(emergence_law(np.log10(target), 0.0, onset, shift, slope, reference))
     rng = np.random.default_rng(seed)
@@ -230,18 +298,39 @@ def finetuning_law(sizes, finetuning_examples, exact, target: int, reference: fl
         if y[pick].max() < EMERGED:
             draws.append(0.0)
             continue
-        draws.append(float(emergence_law(np.log10(target), 0.0, *fit_emergence_law(x[pick], d[pick], y[pick], reference),
-                                          reference)))
-    return Forecast("finetuning_law", target, value, np.array(draws), len(y),
-                    note=f"rise begins at N = {10**onset:,.0f} without fine-tuning; each tenfold more "
-                         f"fine-tuning data moves it {shift:.2f} decades smaller")
+        draws.append(
+            float(
+                emergence_law(
+                    np.log10(target),
+                    0.0,
+                    *fit_emergence_law(x[pick], d[pick], y[pick], reference),
+                    reference,
+                )
+            )
+        )
+    return Forecast(
+        "finetuning_law",
+        target,
+        value,
+        np.array(draws),
+        len(y),
+        note=f"rise begins at N = {10**onset:,.0f} without fine-tuning; each tenfold more "
+        f"fine-tuning data moves it {shift:.2f} decades smaller",
+    )
 
 
 # (d) --------------------------------------------------------------------------------------------
 
 
-def naive_extrapolation(members: list[Member], target: int, digits: int, last: int = 3, problems: int = 200,
-                        bootstrap: int = BOOTSTRAP, seed: int = 0) -> Forecast:
+def naive_extrapolation(
+    members: list[Member],
+    target: int,
+    digits: int,
+    last: int = 3,
+    problems: int = 200,
+    bootstrap: int = BOOTSTRAP,
+    seed: int = 0,
+) -> Forecast:
     """A straight line through the ``last`` largest smaller models' exact match against log10 size,
     clipped to [0, 1]; draws resample each exact match as a score on ``problems`` test items."""
     _check_target(members, target)
@@ -255,11 +344,16 @@ def naive_extrapolation(members: list[Member], target: int, digits: int, last: i
         return float(np.clip(slope * np.log10(target) + intercept, 0.0, 1.0))
 
     rng = np.random.default_rng(seed)
-    draws = [line_at_target(rng.binomial(problems, np.clip(y, 0, 1)) / problems) for _ in range(bootstrap)]
+    draws = [
+        line_at_target(rng.binomial(problems, np.clip(y, 0, 1)) / problems)
+        for _ in range(bootstrap)
+    ]
     return Forecast("naive_extrapolation", target, line_at_target(y), np.array(draws), last)
 
 
-def measured_exact_match(scores, resamples: int = 2000, seed: int = 0) -> tuple[Estimate, np.ndarray]:
+def measured_exact_match(
+    scores, resamples: int = 2000, seed: int = 0
+) -> tuple[Estimate, np.ndarray]:
     """Exact match of a model from its 0/1 score per test problem: the estimate and its bootstrap draws."""
     scores = np.asarray(scores, dtype=float)
     if scores.ndim != 1 or len(scores) < 2 or not np.isin(scores, (0.0, 1.0)).all():
@@ -269,8 +363,14 @@ def measured_exact_match(scores, resamples: int = 2000, seed: int = 0) -> tuple[
     return from_draws(float(scores.mean()), draws, len(scores)), draws
 
 
-def forecast_all(members: list[Member], target: int, digits: int, finetuned: dict, reference: float,
-                 bootstrap: int = BOOTSTRAP) -> list[Forecast]:
+def forecast_all(
+    members: list[Member],
+    target: int,
+    digits: int,
+    finetuned: dict,
+    reference: float,
+    bootstrap: int = BOOTSTRAP,
+) -> list[Forecast]:
     """The four forecasts of one target from the same smaller models. ``finetuned`` holds arrays
     ``parameters``, ``examples`` and ``exact`` (see :func:`emergent.prediction.finetuning.finetuning_table`)
     for those models only. ``bootstrap=0`` gives point forecasts (no intervals), for quick sweeps."""
@@ -279,8 +379,14 @@ def forecast_all(members: list[Member], target: int, digits: int, finetuned: dic
     return [
         loss_extrapolation(members, target, digits, bootstrap=bootstrap),
         loss_threshold(members, target, digits, bootstrap=bootstrap),
-        finetuning_law(finetuned["parameters"][keep], finetuned["examples"][keep], finetuned["exact"][keep], target,
-                       reference, bootstrap=min(bootstrap, 200)),
+        finetuning_law(
+            finetuned["parameters"][keep],
+            finetuned["examples"][keep],
+            finetuned["exact"][keep],
+            target,
+            reference,
+            bootstrap=min(bootstrap, 200),
+        ),
         naive_extrapolation(members, target, digits, bootstrap=bootstrap),
     ]
 

@@ -20,10 +20,12 @@ import torch
 
 from emergent.core.cache import load_or_train
 from emergent.core.config import Config, check_positive, check_positive_int
-from emergent.core.models import TinyGPT2, tiny_gpt2, to_device
+from emergent.core.models import TinyGPT2, head_count, tiny_gpt2, to_device
+from emergent.core.tokens import CharTokenizer
 from emergent.core.training import train
 
 ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789:"
+TOKENIZER = CharTokenizer(ALPHABET)
 COLON = ALPHABET.index(":")
 IGNORE = -100
 
@@ -40,13 +42,21 @@ class FactBook(Config):
 
     def __post_init__(self):
         check_positive_int(self, "facts_per_group", "key_length", "value_length")
-        if not self.frequencies or any(isinstance(f, bool) or not isinstance(f, int) or f < 1 for f in self.frequencies):
-            raise ValueError(f"FactBook.frequencies must be positive integers (times seen per round), got {self.frequencies!r}.")
+        if not self.frequencies or any(
+            isinstance(f, bool) or not isinstance(f, int) or f < 1 for f in self.frequencies
+        ):
+            raise ValueError(
+                f"FactBook.frequencies must be positive integers (times seen per round), got {self.frequencies!r}."
+            )
         if len(set(self.frequencies)) != len(self.frequencies):
-            raise ValueError(f"FactBook.frequencies must differ from group to group, got {self.frequencies!r}.")
+            raise ValueError(
+                f"FactBook.frequencies must differ from group to group, got {self.frequencies!r}."
+            )
         if 26**self.key_length < 4 * self.facts_per_group * len(self.frequencies):
-            raise ValueError(f"key_length {self.key_length} leaves too few distinct keys for "
-                             f"{self.facts_per_group * len(self.frequencies)} facts; use longer keys.")
+            raise ValueError(
+                f"key_length {self.key_length} leaves too few distinct keys for "
+                f"{self.facts_per_group * len(self.frequencies)} facts; use longer keys."
+            )
 
     @property
     def facts(self) -> int:
@@ -80,7 +90,7 @@ class FactBook(Config):
 def fact_text(book: FactBook, index: int) -> str:
     """Fact ``index`` as text, e.g. ``'qzkd:403917'``."""
     ids, _, _ = book.tokens()
-    return "".join(ALPHABET[int(i)] for i in ids[index])
+    return TOKENIZER.decode(ids[index])
 
 
 def learning_rate_for(width: int) -> float:
@@ -97,9 +107,13 @@ class Memoriser(Config):
 
     width: int = 32
     layers: int = 2
-    rounds: int = 60  # at most this many passes over the facts; a run stops once every group is memorised
+    rounds: int = (
+        60  # at most this many passes over the facts; a run stops once every group is memorised
+    )
     batch_size: int = 32
-    learning_rate: float = 4e-3  # constant after warm-up, so an exposure counts the same early and late
+    learning_rate: float = (
+        4e-3  # constant after warm-up, so an exposure counts the same early and late
+    )
     seed: int = 0  # initial weights and the order of the rows
     stop_at: float = 0.9  # the run ends when every group's memorised fraction has reached this
 
@@ -110,11 +124,14 @@ class Memoriser(Config):
             raise ValueError(f"Memoriser.stop_at is a fraction in (0, 1], got {self.stop_at!r}.")
 
     def shape(self, book: FactBook) -> TinyGPT2:
-        heads = max(1, min(4, self.width // 8))
-        while self.width % heads:
-            heads -= 1
-        return TinyGPT2(vocab_size=len(ALPHABET), n_positions=book.sequence_length, n_layer=self.layers,
-                        n_head=heads, n_embd=self.width)
+        heads = head_count(self.width)
+        return TinyGPT2(
+            vocab_size=len(ALPHABET),
+            n_positions=book.sequence_length,
+            n_layer=self.layers,
+            n_head=heads,
+            n_embd=self.width,
+        )
 
 
 def steps_per_round(book: FactBook, batch_size: int) -> int:
@@ -150,23 +167,40 @@ def train_memoriser(run: Memoriser, book: FactBook, progress: bool = True):
         return model(input_ids=ids[rows].to(dev), labels=labels[rows].to(dev)).loss
 
     def evaluate(model) -> dict:
-        return {f"group_{f}": float(m) for f, m in zip(book.frequencies, memorised_fraction(model, book))}
+        return {
+            f"group_{f}": float(m)
+            for f, m in zip(book.frequencies, memorised_fraction(model, book))
+        }
 
     model = to_device(tiny_gpt2(run.shape(book), seed=run.seed))
+
     def all_memorised(history) -> bool:
         return min(history.evaluations[-1][f"group_{f}"] for f in book.frequencies) >= run.stop_at
 
-    history = train(model, loss_at, per_round * run.rounds, learning_rate=run.learning_rate,
-                    warmup_steps=per_round, evaluate=evaluate, evaluate_at=lambda done: done % per_round == 0,
-                    stop=all_memorised, progress=progress, description=f"memorise, width {run.width}, seed {run.seed}")
+    history = train(
+        model,
+        loss_at,
+        per_round * run.rounds,
+        learning_rate=run.learning_rate,
+        warmup_steps=per_round,
+        evaluate=evaluate,
+        evaluate_at=lambda done: done % per_round == 0,
+        stop=all_memorised,
+        progress=progress,
+        description=f"memorise, width {run.width}, seed {run.seed}",
+    )
     return model, history
 
 
 def memoriser_run(run: Memoriser, book: FactBook, progress: bool = True):
     """``(model, history)`` of :func:`train_memoriser`, trained once and then read from the cache."""
     config = {"kind": "memoriser", "run": run.as_dict(), "book": book.as_dict()}
-    return load_or_train("memoriser", config, lambda: train_memoriser(run, book, progress),
-                         code=[sys.modules[__name__]])
+    return load_or_train(
+        "memoriser",
+        config,
+        lambda: train_memoriser(run, book, progress),
+        code=[sys.modules[__name__]],
+    )
 
 
 def memorisation_curve(history, frequency: int) -> np.ndarray:
@@ -179,11 +213,15 @@ def exposures_to_memorise(curve, frequency: int, q: float = 0.9) -> int | None:
     first reaches ``q``; None if it never does. ``curve[r]`` is the fraction after ``r`` rounds."""
     curve = np.asarray(curve, dtype=float)
     if curve.ndim != 1 or len(curve) == 0:
-        raise ValueError(f"curve must be a non-empty 1-D sequence of fractions, got shape {curve.shape}.")
+        raise ValueError(
+            f"curve must be a non-empty 1-D sequence of fractions, got shape {curve.shape}."
+        )
     if np.isnan(curve).any() or (curve < 0).any() or (curve > 1).any():
         raise ValueError("curve holds fractions memorised, each in [0, 1].")
     if isinstance(frequency, bool) or not isinstance(frequency, (int, np.integer)) or frequency < 1:
-        raise ValueError(f"frequency is how many times per round a fact is seen, at least 1; got {frequency!r}.")
+        raise ValueError(
+            f"frequency is how many times per round a fact is seen, at least 1; got {frequency!r}."
+        )
     if not 0 < q <= 1:
         raise ValueError(f"q is a fraction in (0, 1], got {q!r}.")
     reached = np.flatnonzero(curve >= q)

@@ -42,16 +42,31 @@ def seal(forecasts: list[Forecast], seen: list[Member], targets: list[Target]) -
     sizes = {t.parameters for t in targets}
     stray = [f for f in forecasts if f.target not in sizes]
     if stray:
-        raise ValueError(f"forecast for {stray[0].target:,} parameters, which is not among the targets {sorted(sizes)}.")
+        raise ValueError(
+            f"forecast for {stray[0].target:,} parameters, which is not among the targets {sorted(sizes)}."
+        )
     largest_seen = max(m.parameters for m in seen)
     if any(t.parameters <= largest_seen for t in targets):
         raise ValueError("every target must be larger than every model the forecaster saw.")
     record = {
         "sealed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "seen": [{"name": m.name, "parameters": m.parameters, "checkpoints": len(m.checkpoints)} for m in seen],
+        "seen": [
+            {"name": m.name, "parameters": m.parameters, "checkpoints": len(m.checkpoints)}
+            for m in seen
+        ],
         "targets": [t.__dict__ for t in targets],
-        "forecasts": [{"method": f.method, "target": f.target, "value": f.value, "low": f.estimate().low,
-                       "high": f.estimate().high, "decided": f.decided, "note": f.note} for f in forecasts],
+        "forecasts": [
+            {
+                "method": f.method,
+                "target": f.target,
+                "value": f.value,
+                "low": f.estimate().low,
+                "high": f.estimate().high,
+                "decided": f.decided,
+                "note": f.note,
+            }
+            for f in forecasts
+        ],
     }
     path = seal_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -65,7 +80,9 @@ def open_seal() -> dict:
     """The forecasts as sealed by this build."""
     path = seal_path()
     if not path.is_file():
-        raise FileNotFoundError(f"No sealed forecasts at {path}: run the cell that seals them first.")
+        raise FileNotFoundError(
+            f"No sealed forecasts at {path}: run the cell that seals them first."
+        )
     return json.loads(path.read_text())
 
 

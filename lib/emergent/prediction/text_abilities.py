@@ -68,7 +68,9 @@ def text_abilities(model, data: TextData, windows: int = 512, half: int | None =
     dev = next(model.parameters()).device
     logits = model(input_ids=ids.to(dev)).logits.float().cpu()[:, :-1]  # (windows, block - 1, 256)
     following = ids[:, 1:]  # the byte each position predicts
-    nats = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), following.reshape(-1), reduction="none")
+    nats = F.cross_entropy(
+        logits.reshape(-1, logits.shape[-1]), following.reshape(-1), reduction="none"
+    )
     right = logits.argmax(-1) == following  # (windows, block - 1)
     closing = torch.isin(following, torch.tensor(CLOSING))
     names = name_targets(ids)
@@ -86,16 +88,24 @@ def linear_fit(x, y) -> dict:
     """Least-squares line ``y = slope x + intercept`` with Pearson's r and the residuals."""
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if x.shape != y.shape or x.ndim != 1 or len(x) < 3:
-        raise ValueError(f"a line with a correlation needs at least 3 points as equal 1-D arrays, got {x.shape} and {y.shape}.")
+        raise ValueError(
+            f"a line with a correlation needs at least 3 points as equal 1-D arrays, got {x.shape} and {y.shape}."
+        )
     if np.ptp(x) == 0 or np.ptp(y) == 0:
         raise ValueError("x or y does not vary: a correlation is undefined.")
     slope, intercept = np.polyfit(x, y, 1)
-    return {"slope": float(slope), "intercept": float(intercept), "r": float(np.corrcoef(x, y)[0, 1]),
-            "residuals": y - (slope * x + intercept)}
+    return {
+        "slope": float(slope),
+        "intercept": float(intercept),
+        "r": float(np.corrcoef(x, y)[0, 1]),
+        "residuals": y - (slope * x + intercept),
+    }
 
 
 def reliability_ceiling(first_half, second_half) -> float:
     """The largest |r| a measure can show with a noiseless partner: the square root of its split-half
     reliability, stepped up to the full length by Spearman and Brown (0 if the halves disagree)."""
-    r = float(np.corrcoef(np.asarray(first_half, dtype=float), np.asarray(second_half, dtype=float))[0, 1])
+    r = float(
+        np.corrcoef(np.asarray(first_half, dtype=float), np.asarray(second_half, dtype=float))[0, 1]
+    )
     return float(np.sqrt(max(0.0, 2 * r / (1 + r)))) if r > -1 else 0.0

@@ -43,5 +43,11 @@ def classify_error(problem: Composition, written: Written | str) -> str | None:
 def error_counts(problems, written) -> Counter:
     """How many answers of each kind of mistake (right answers are not counted)."""
     if len(problems) != len(written):
-        raise ValueError(f"{len(problems)} problems but {len(written)} answers: pass one answer per problem.")
-    return Counter(kind for kind in (classify_error(p, w) for p, w in zip(problems, written)) if kind is not None)
+        raise ValueError(
+            f"{len(problems)} problems but {len(written)} answers: pass one answer per problem."
+        )
+    return Counter(
+        kind
+        for kind in (classify_error(p, w) for p, w in zip(problems, written))
+        if kind is not None
+    )

@@ -15,15 +15,23 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+import emergent.core.family
 from emergent.core.cache import load_or_train
 from emergent.core.config import Config, check_positive_int
-from emergent.core.models import TinyGPT2, count_parameters
+from emergent.core.models import TinyGPT2, count_parameters, head_count
 from emergent.core.profiles import choose
 from emergent.reasoning import tasks
-from emergent.reasoning.tasks import FORMATS, PAD, ALPHABET, composition_answer, composition_prompt, encode, \
-    parse_answer, random_composition
-from emergent.scaling import family as scaling_family
-from emergent.scaling.family import Recipe, train_member
+from emergent.reasoning.tasks import (
+    FORMATS,
+    PAD,
+    ALPHABET,
+    composition_answer,
+    composition_prompt,
+    encode,
+    parse_answer,
+    random_composition,
+)
+from emergent.core.family import FamilyRecipe, train_member
 
 IGNORE = -100
 
@@ -42,7 +50,9 @@ class Mixture(Config):
     def n_positions(self) -> int:
         """The longest prompt and answer: a composition with its scratchpad."""
         problem = random_composition(np.random.default_rng(0), tasks.STEPS)
-        return len(composition_prompt(problem, "scratchpad") + composition_answer(problem, "scratchpad"))
+        return len(
+            composition_prompt(problem, "scratchpad") + composition_answer(problem, "scratchpad")
+        )
 
     @property
     def tokens_per_batch(self) -> float:
@@ -72,18 +82,23 @@ def rows(pairs: list[tuple[str, str]], width: int) -> tuple[torch.Tensor, torch.
     for row, (prompt, answer) in enumerate(pairs):
         tokens = torch.tensor(encode(prompt + answer))
         if len(tokens) > width:
-            raise ValueError(f"prompt and answer take {len(tokens)} tokens, more than the {width} positions.")
+            raise ValueError(
+                f"prompt and answer take {len(tokens)} tokens, more than the {width} positions."
+            )
         ids[row, : len(tokens)] = tokens
         labels[row, len(prompt) : len(tokens)] = tokens[len(prompt) :]
     return ids, labels
 
 
 def member_shape(n_layer: int, n_embd: int, mixture: Mixture) -> TinyGPT2:
-    heads = max(1, min(4, n_embd // 8))
-    while n_embd % heads:
-        heads -= 1
-    return TinyGPT2(vocab_size=len(ALPHABET), n_positions=mixture.n_positions, n_layer=n_layer, n_head=heads,
-                    n_embd=n_embd)
+    heads = head_count(n_embd)
+    return TinyGPT2(
+        vocab_size=len(ALPHABET),
+        n_positions=mixture.n_positions,
+        n_layer=n_layer,
+        n_head=heads,
+        n_embd=n_embd,
+    )
 
 
 DEPTH_WIDTH = 32  # the depth axis is taken at this width, where the scratchpad already works
@@ -99,20 +114,35 @@ def depths() -> list[int]:
     return choose(default=[1, 2, 4], full=[1, 2, 4, 8])
 
 
-def default_recipe() -> Recipe:
+def default_recipe() -> FamilyRecipe:
     """The family's recipe (warm-up, then cosine decay); twice the steps in the full profile."""
-    return Recipe(steps=choose(default=2000, full=4000), learning_rate=3e-3)
+    return FamilyRecipe(steps=choose(default=2000, full=4000), learning_rate=3e-3)
 
 
-def reasoner_run(n_layer: int, n_embd: int, mixture: Mixture | None = None, recipe: Recipe | None = None,
-                 progress: bool = True):
+def reasoner_run(
+    n_layer: int,
+    n_embd: int,
+    mixture: Mixture | None = None,
+    recipe: FamilyRecipe | None = None,
+    progress: bool = True,
+):
     """``(model, history)`` for one member, trained once and then read from the cache."""
     mixture, recipe = mixture or Mixture(), recipe or default_recipe()
     shape = member_shape(n_layer, n_embd, mixture)
-    config = {"kind": "reasoner", "shape": shape.as_dict(), "mixture": mixture.as_dict(), "recipe": recipe.as_dict()}
+    config = {
+        "kind": "reasoner",
+        "shape": shape.as_dict(),
+        "mixture": mixture.as_dict(),
+        "recipe": recipe.as_dict(),
+    }
     model, history = load_or_train(
-        "reasoner", config, lambda: train_member(shape, mixture, recipe, progress, description=f"reasoner L{n_layer} d{n_embd}"),
-        code=[sys.modules[__name__], tasks, scaling_family])
+        "reasoner",
+        config,
+        lambda: train_member(
+            shape, mixture, recipe, progress, description=f"reasoner L{n_layer} d{n_embd}"
+        ),
+        code=[sys.modules[__name__], tasks, emergent.core.family],
+    )
     history.extras["parameters"] = count_parameters(model, embeddings=False)
     return model, history
 
@@ -127,18 +157,24 @@ def greedy(model, prompts: list[str], new_tokens: int) -> list[str]:
     The prompts must have equal length (they are batched without padding).
     """
     if len({len(p) for p in prompts}) != 1:
-        raise ValueError("greedy() batches prompts of one length; group the prompts by length first.")
+        raise ValueError(
+            "greedy() batches prompts of one length; group the prompts by length first."
+        )
     dev = next(model.parameters()).device
     running = torch.tensor([encode(p) for p in prompts], device=dev)
     for _ in range(new_tokens):
-        running = torch.cat([running, model(input_ids=running).logits[:, -1].argmax(-1, keepdim=True)], dim=1)
+        running = torch.cat(
+            [running, model(input_ids=running).logits[:, -1].argmax(-1, keepdim=True)], dim=1
+        )
     return [tasks.decode(row[-new_tokens:]) for row in running.cpu()]
 
 
 def composition_problems(length: int, count: int, seed: int = 2024) -> list:
     """``count`` fixed test problems of ``length`` steps (the same for every model and format)."""
     if count < 1:
-        raise ValueError(f"count is the number of test problems to draw; it must be at least 1, got {count}.")
+        raise ValueError(
+            f"count is the number of test problems to draw; it must be at least 1, got {count}."
+        )
     rng = np.random.default_rng([seed, length])
     return [random_composition(rng, length) for _ in range(count)]
 

@@ -23,7 +23,12 @@ import emergent.core.attention
 from emergent.core.cache import load_or_train
 from emergent.core.profiles import choose
 from emergent.emergence import induction
-from emergent.emergence.induction import AttentionOnlyTransformer, default_setup, induction_run, train_induction
+from emergent.emergence.induction import (
+    AttentionOnlyTransformer,
+    default_setup,
+    induction_run,
+    train_induction,
+)
 
 
 def icl_widths() -> list[int]:
@@ -40,28 +45,47 @@ def icl_member_run(width: int, progress: bool = True):
         return induction_run(2, progress=progress)
     shape = replace(shape, width=width, heads=min(shape.heads, max(1, width // 2)))
     recipe = replace(recipe, evaluate_every=recipe.steps // 10)
-    config = {"task": "repeated-segments, independent uniform tokens", "model": shape.as_dict(),
-              "data": data.as_dict(), "recipe": recipe.as_dict()}
-    return load_or_train("icl-width", config, lambda: train_induction(shape, data, recipe, progress=progress),
-                         code=[sys.modules[__name__], induction, emergent.core.attention],
-                         build=lambda: AttentionOnlyTransformer(shape))
+    config = {
+        "task": "repeated-segments, independent uniform tokens",
+        "model": shape.as_dict(),
+        "data": data.as_dict(),
+        "recipe": recipe.as_dict(),
+    }
+    return load_or_train(
+        "icl-width",
+        config,
+        lambda: train_induction(shape, data, recipe, progress=progress),
+        code=[sys.modules[__name__], induction, emergent.core.attention],
+        build=lambda: AttentionOnlyTransformer(shape),
+    )
 
 
-def repeated_prompts(count: int, period: int, copies: int, vocab_size: int, seed: int = 7) -> torch.Tensor:
+def repeated_prompts(
+    count: int, period: int, copies: int, vocab_size: int, seed: int = 7
+) -> torch.Tensor:
     """``(count, period * copies)`` prompts: a random segment of ``period`` distinct tokens, written ``copies`` times."""
     for name, value in (("count", count), ("period", period), ("copies", copies)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be a positive integer, got {value!r}.")
     if period > vocab_size:
-        raise ValueError(f"a segment of {period} distinct tokens needs a vocabulary of at least {period}, got {vocab_size}.")
+        raise ValueError(
+            f"a segment of {period} distinct tokens needs a vocabulary of at least {period}, got {vocab_size}."
+        )
     generator = torch.Generator().manual_seed(seed)
-    segments = torch.rand(count, vocab_size, generator=generator).argsort(dim=1)[:, :period]  # distinct tokens
+    segments = torch.rand(count, vocab_size, generator=generator).argsort(dim=1)[
+        :, :period
+    ]  # distinct tokens
     return segments.repeat(1, copies)
 
 
 @torch.no_grad()
-def accuracy_by_examples(model: AttentionOnlyTransformer, period: int = 16, copies: int = 4, count: int = 300,
-                         seed: int = 7) -> np.ndarray:
+def accuracy_by_examples(
+    model: AttentionOnlyTransformer,
+    period: int = 16,
+    copies: int = 4,
+    count: int = 300,
+    seed: int = 7,
+) -> np.ndarray:
     """``(count, copies)``: per prompt and copy ``k``, the fraction of the copy's positions at which the
     model's first choice for the next token is right. A position in copy ``k`` holds a token seen ``k``
     times before, each time with its successor: it is answered with ``k`` examples of the mapping. The
@@ -69,7 +93,13 @@ def accuracy_by_examples(model: AttentionOnlyTransformer, period: int = 16, copi
     """
     tokens = repeated_prompts(count, period, copies, model.shape.vocab_size, seed)
     if tokens.shape[1] > model.shape.context:
-        raise ValueError(f"{copies} copies of {period} tokens exceed the model's context of {model.shape.context}.")
-    right = (model(tokens)[:, :-1].argmax(-1) == tokens[:, 1:]).float()  # (count, T - 1): position t predicts t + 1
-    copy_of = torch.arange(tokens.shape[1] - 1) // period  # the copy each predicting position lies in
+        raise ValueError(
+            f"{copies} copies of {period} tokens exceed the model's context of {model.shape.context}."
+        )
+    right = (
+        model(tokens)[:, :-1].argmax(-1) == tokens[:, 1:]
+    ).float()  # (count, T - 1): position t predicts t + 1
+    copy_of = (
+        torch.arange(tokens.shape[1] - 1) // period
+    )  # the copy each predicting position lies in
     return torch.stack([right[:, copy_of == k].mean(dim=1) for k in range(copies)], dim=1).numpy()

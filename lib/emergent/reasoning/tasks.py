@@ -19,9 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from emergent.core.tokens import CharTokenizer
+
 SYMBOLS = "012345"  # the six elements of S3
 ALPHABET = SYMBOLS + "=>.DS"
-TOKEN = {ch: i for i, ch in enumerate(ALPHABET)}
+TOKENIZER = CharTokenizer(ALPHABET)
+TOKEN = TOKENIZER.index
 PAD = TOKEN["."]
 FORMATS = ("direct", "scratchpad")
 TAG = {"direct": "D", "scratchpad": "S"}
@@ -41,16 +44,7 @@ def then(first: int, second: int) -> int:
 TABLE = tuple(tuple(then(a, b) for b in range(6)) for a in range(6))  # TABLE[a][b] = a, then b
 
 
-def encode(text: str) -> list[int]:
-    """Characters to token ids."""
-    try:
-        return [TOKEN[ch] for ch in text]
-    except KeyError as error:
-        raise ValueError(f"{error.args[0]!r} is not in the alphabet {ALPHABET!r}.") from None
-
-
-def decode(ids) -> str:
-    return "".join(ALPHABET[int(i)] for i in ids)
+encode, decode = TOKENIZER.encode, TOKENIZER.decode  # characters to token ids, and back
 
 
 def _check_format(form: str) -> None:
@@ -59,7 +53,11 @@ def _check_format(form: str) -> None:
 
 
 def _check_length(length) -> None:
-    if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or not 1 <= length <= STEPS:
+    if (
+        isinstance(length, bool)
+        or not isinstance(length, (int, np.integer))
+        or not 1 <= length <= STEPS
+    ):
         raise ValueError(f"a problem has from 1 to {STEPS} steps, got {length!r}.")
 
 
@@ -134,8 +132,13 @@ def parse_answer(text: str, form: str) -> Written:
     lines, arrow, answer = body.rpartition(">")
     if not arrow:
         lines, answer = body, body[-1:]
-    ok = bool(dot and arrow) and len(lines) == STEPS and set(lines) <= set(SYMBOLS) and len(answer) == 1 \
+    ok = (
+        bool(dot and arrow)
+        and len(lines) == STEPS
+        and set(lines) <= set(SYMBOLS)
+        and len(answer) == 1
         and answer in SYMBOLS
+    )
     return Written(lines, answer, ok)
 
 

@@ -19,25 +19,16 @@ import numpy as np
 import torch
 
 from emergent.core.config import Config
+from emergent.core.tokens import CharTokenizer
 
 ALPHABET = "0123456789+=."  # '.' pads a batch of short problems up to the longest one
+TOKENIZER = CharTokenizer(ALPHABET)
 VOCAB_SIZE = len(ALPHABET)
 PAD = ALPHABET.index(".")
 IGNORE = -100  # label of positions that do not count towards the loss
-_INDEX = {ch: i for i, ch in enumerate(ALPHABET)}
 
 
-def encode(text: str) -> list[int]:
-    """Characters to token ids."""
-    try:
-        return [_INDEX[ch] for ch in text]
-    except KeyError as error:
-        raise ValueError(f"{error.args[0]!r} is not in the alphabet {ALPHABET!r}.") from None
-
-
-def decode(ids) -> str:
-    """Token ids back to characters."""
-    return "".join(ALPHABET[int(i)] for i in ids)
+encode, decode = TOKENIZER.encode, TOKENIZER.decode  # characters to token ids, and back
 
 
 def answer_length(digits: int) -> int:
@@ -62,7 +53,9 @@ def format_problem(a: int, b: int, digits: int, width: int | None = None) -> str
     if width < digits:
         raise ValueError(f"width ({width}) must be at least digits ({digits}).")
     if not (0 <= a < 10**digits and 0 <= b < 10**digits):
-        raise ValueError(f"operands must lie in 0 .. {10**digits - 1} for {digits} digits, got {a} and {b}.")
+        raise ValueError(
+            f"operands must lie in 0 .. {10**digits - 1} for {digits} digits, got {a} and {b}."
+        )
     return f"{a:0{width}d}+{b:0{width}d}=" + f"{a + b:0{digits + 1}d}"[::-1]
 
 
@@ -103,13 +96,17 @@ class AdditionData(Config):
     max_digits: int = 5  # lengths 1..5 are drawn equally often
     batch_size: int = 64
     seed: int = 0  # the stream of training batches
-    split: str = "splitmix64-mod10-eq3"  # names the held-out rule, so a new rule means new cache keys
+    split: str = (
+        "splitmix64-mod10-eq3"  # names the held-out rule, so a new rule means new cache keys
+    )
 
     def __post_init__(self):
         _check_digits(self.min_digits)
         _check_digits(self.max_digits)
         if self.min_digits > self.max_digits:
-            raise ValueError(f"min_digits ({self.min_digits}) must not exceed max_digits ({self.max_digits}).")
+            raise ValueError(
+                f"min_digits ({self.min_digits}) must not exceed max_digits ({self.max_digits})."
+            )
         if not isinstance(self.batch_size, int) or self.batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {self.batch_size!r}.")
 
@@ -126,7 +123,9 @@ class AdditionData(Config):
     @property
     def tokens_per_batch(self) -> float:
         """Average tokens per batch (all positions the model reads), for compute accounting C = 6ND."""
-        lengths = [problem_length(n, self.width) for n in range(self.min_digits, self.max_digits + 1)]
+        lengths = [
+            problem_length(n, self.width) for n in range(self.min_digits, self.max_digits + 1)
+        ]
         return self.batch_size * float(np.mean(lengths))
 
     def batches(self):
@@ -172,13 +171,22 @@ def make_batch(a, b, digits, width: int):
     b = np.asarray(b, dtype=np.int64)
     digits = np.broadcast_to(np.asarray(digits, dtype=np.int64), a.shape)
     if a.ndim != 1 or b.shape != a.shape:
-        raise ValueError(f"a and b must be 1-D arrays of the same length, got shapes {a.shape} and {b.shape}.")
+        raise ValueError(
+            f"a and b must be 1-D arrays of the same length, got shapes {a.shape} and {b.shape}."
+        )
     if int(digits.max()) > width:
-        raise ValueError(f"width ({width}) must be at least the largest number of digits ({int(digits.max())}).")
+        raise ValueError(
+            f"width ({width}) must be at least the largest number of digits ({int(digits.max())})."
+        )
     for n in np.unique(digits):
         _check_digits(int(n))
         rows = digits == n
-        if (a[rows] >= 10**n).any() or (b[rows] >= 10**n).any() or (a[rows] < 0).any() or (b[rows] < 0).any():
+        if (
+            (a[rows] >= 10**n).any()
+            or (b[rows] >= 10**n).any()
+            or (a[rows] < 0).any()
+            or (b[rows] < 0).any()
+        ):
             raise ValueError(f"operands of {n}-digit problems must lie in 0 .. {10**n - 1}.")
     start = answer_start(width)
     total = problem_length(int(digits.max()), width)
@@ -191,9 +199,9 @@ def make_batch(a, b, digits, width: int):
         block = np.concatenate(
             [
                 _digits_of(a[rows], width),
-                np.full((len(rows), 1), _INDEX["+"]),
+                np.full((len(rows), 1), TOKENIZER.index["+"]),
                 _digits_of(b[rows], width),
-                np.full((len(rows), 1), _INDEX["="]),
+                np.full((len(rows), 1), TOKENIZER.index["="]),
                 answer,
             ],
             axis=1,
@@ -222,7 +230,10 @@ def held_out_problems(digits: int, count: int, seed: int = 1234) -> tuple[np.nda
         return picks[:, 0].astype(np.int64), picks[:, 1].astype(np.int64)
     seen, a_out, b_out = set(), [], []
     while len(a_out) < count:
-        a, b = (rng.random(4 * count) * high).astype(np.int64), (rng.random(4 * count) * high).astype(np.int64)
+        a, b = (
+            (rng.random(4 * count) * high).astype(np.int64),
+            (rng.random(4 * count) * high).astype(np.int64),
+        )
         keep = is_held_out(a, b)
         for x, y in zip(a[keep], b[keep]):
             if (x, y) not in seen and len(a_out) < count:

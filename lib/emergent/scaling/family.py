@@ -8,46 +8,40 @@ under a description of its shape, data and recipe, so the second chapter finds t
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+import emergent.core.family
 from emergent.core.cache import is_cached, load_or_train
-from emergent.core.config import Config
-from emergent.core.models import TinyGPT2, count_parameters, tiny_gpt2, to_device
+from emergent.core.family import CHECKPOINTS, FamilyRecipe, train_member
+from emergent.core.models import TinyGPT2, count_parameters, head_count, tiny_gpt2
 from emergent.core.profiles import choose
 from emergent.core.progress import progress_bar
-from emergent.core.training import every, train_language_model
 from emergent.scaling import addition, flops, text_data
-from emergent.scaling.addition import VOCAB_SIZE, AdditionData, answer_length, answer_start, make_batch, held_out_problems
+from emergent.scaling.addition import (
+    VOCAB_SIZE,
+    AdditionData,
+    answer_length,
+    answer_start,
+    make_batch,
+    held_out_problems,
+)
 from emergent.scaling.laws import steps_for_budget
-
-
-@dataclass(frozen=True)
-class Recipe(Config):
-    """How every member is trained. Identical across the family: only the shape changes."""
-
-    steps: int = 1500
-    learning_rate: float = 3e-3  # tiny models tolerate (and need) a large step
-    weight_decay: float = 0.01
-    warmup_fraction: float = 0.05  # of all steps; warm-up scales with run length
-    seed: int = 0  # initial weights
-
-    def __post_init__(self):
-        if not isinstance(self.steps, int) or self.steps < 1:
-            raise ValueError(f"steps must be a positive integer, got {self.steps!r}.")
-        if self.learning_rate <= 0:
-            raise ValueError(f"learning_rate must be positive, got {self.learning_rate}.")
 
 
 def member_shape(n_layer: int, n_embd: int, data: AdditionData) -> TinyGPT2:
     """A family member: ``n_layer`` blocks of width ``n_embd``; heads of about 8 dimensions (at most 4)."""
-    n_head = max(1, min(4, n_embd // 8))
-    while n_embd % n_head:  # e.g. width 28: 3 heads do not divide it, 2 do
-        n_head -= 1
-    return TinyGPT2(vocab_size=VOCAB_SIZE, n_positions=data.n_positions, n_layer=n_layer, n_head=n_head, n_embd=n_embd)
+    n_head = head_count(n_embd)
+    return TinyGPT2(
+        vocab_size=VOCAB_SIZE,
+        n_positions=data.n_positions,
+        n_layer=n_layer,
+        n_head=n_head,
+        n_embd=n_embd,
+    )
 
 
 def family_sizes() -> list[tuple[int, int]]:
@@ -60,11 +54,16 @@ def family_sizes() -> list[tuple[int, int]]:
 
 def default_data() -> AdditionData:
     """Additions of 1 to 5 digits (7 in the full profile), all lengths equally often."""
-    return AdditionData(min_digits=1, max_digits=choose(default=5, full=7), batch_size=choose(default=64, full=128), seed=0)
+    return AdditionData(
+        min_digits=1,
+        max_digits=choose(default=5, full=7),
+        batch_size=choose(default=64, full=128),
+        seed=0,
+    )
 
 
-def default_recipe() -> Recipe:
-    return Recipe(steps=choose(default=1000, full=4000))
+def default_recipe() -> FamilyRecipe:
+    return FamilyRecipe(steps=choose(default=1000, full=4000))
 
 
 def non_embedding_parameters(shape: TinyGPT2) -> int:
@@ -72,28 +71,8 @@ def non_embedding_parameters(shape: TinyGPT2) -> int:
     return count_parameters(tiny_gpt2(shape), embeddings=False)
 
 
-CHECKPOINTS = 10  # evaluations per addition run, besides the one before training
 CHECKPOINT_PROBLEMS = 200  # held-out problems per length at each checkpoint
 CHECKPOINT_SEED = 4321  # not the test sets' seed: the chapters' final scores use other problems
-
-
-def train_member(shape: TinyGPT2, data, recipe: Recipe, progress: bool = True, description: str = "",
-                 evaluate=None):
-    """Train one model of ``shape`` on ``data`` (addition or text) with the family's recipe; no cache.
-
-    Returns ``(model, history)``. The warm-up is a fixed share of the run, so a run set by a
-    compute budget warms up in proportion. ``evaluate(model)`` (optional) scores the model at
-    :data:`CHECKPOINTS` evenly spaced moments of the run; the rows land in ``history.evaluations``.
-    """
-    model = to_device(tiny_gpt2(shape, seed=recipe.seed))
-    history = train_language_model(
-        model, data.batches(), steps=recipe.steps, learning_rate=recipe.learning_rate,
-        weight_decay=recipe.weight_decay, warmup_steps=max(1, int(recipe.warmup_fraction * recipe.steps)),
-        progress=progress, description=description or f"L{shape.n_layer} d{shape.n_embd}",
-        evaluate=evaluate, evaluate_at=None if evaluate is None else every(max(1, recipe.steps // CHECKPOINTS)),
-    )
-    history.extras["tokens"] = recipe.steps * data.tokens_per_batch
-    return model, history
 
 
 def checkpoint_scores(data: AdditionData, count: int = CHECKPOINT_PROBLEMS):
@@ -110,7 +89,9 @@ def checkpoint_scores(data: AdditionData, count: int = CHECKPOINT_PROBLEMS):
             scored = answer_probabilities(model, digits, data.width, count, seed=CHECKPOINT_SEED)
             nats = -np.log(np.clip(scored["p_correct"], 1e-12, None))
             row[f"loss_{digits}"] = float(nats.mean())
-            row[f"exact_{digits}"] = float((scored["argmax"] == scored["target"]).all(axis=1).mean())
+            row[f"exact_{digits}"] = float(
+                (scored["argmax"] == scored["target"]).all(axis=1).mean()
+            )
             total, tokens = total + float(nats.sum()), tokens + nats.size
         row["loss"] = total / tokens
         return row
@@ -118,34 +99,55 @@ def checkpoint_scores(data: AdditionData, count: int = CHECKPOINT_PROBLEMS):
     return evaluate
 
 
-def member_config(shape: TinyGPT2, data: AdditionData, recipe: Recipe) -> dict:
+def member_config(shape: TinyGPT2, data: AdditionData, recipe: FamilyRecipe) -> dict:
     """The complete description of one member: its cache key, with the code that trains it."""
-    return {"kind": "addition-family", "shape": shape.as_dict(), "data": data.as_dict(), "recipe": recipe.as_dict(),
-            "checkpoints": {"every": max(1, recipe.steps // CHECKPOINTS), "problems": CHECKPOINT_PROBLEMS,
-                            "seed": CHECKPOINT_SEED}}
+    return {
+        "kind": "addition-family",
+        "shape": shape.as_dict(),
+        "data": data.as_dict(),
+        "recipe": recipe.as_dict(),
+        "checkpoints": {
+            "every": max(1, recipe.steps // CHECKPOINTS),
+            "problems": CHECKPOINT_PROBLEMS,
+            "seed": CHECKPOINT_SEED,
+        },
+    }
 
 
-def member_is_trained(shape: TinyGPT2, data: AdditionData, recipe: Recipe) -> bool:
+def member_is_trained(shape: TinyGPT2, data: AdditionData, recipe: FamilyRecipe) -> bool:
     """Is this member in the cache already? (Nothing is loaded or trained.)"""
-    return is_cached("addition-family", member_config(shape, data, recipe), code=[sys.modules[__name__], addition])
+    return is_cached(
+        "addition-family",
+        member_config(shape, data, recipe),
+        code=[sys.modules[__name__], addition, emergent.core.family],
+    )
 
 
-def member_run(shape: TinyGPT2, data: AdditionData, recipe: Recipe, progress: bool = True):
+def member_run(shape: TinyGPT2, data: AdditionData, recipe: FamilyRecipe, progress: bool = True):
     """``(model, history)`` for one family member, trained once and then read from the cache.
 
     ``history.extras`` holds the member's parameter counts (with and without embeddings) and the
     tokens it was trained on; ``history.evaluations`` its :func:`checkpoint_scores` during training.
     """
     model, history = load_or_train(
-        "addition-family", member_config(shape, data, recipe),
+        "addition-family",
+        member_config(shape, data, recipe),
         lambda: train_member(shape, data, recipe, progress, evaluate=checkpoint_scores(data)),
-        code=[sys.modules[__name__], addition])
-    history.extras.update(non_embedding_parameters=count_parameters(model, embeddings=False),
-                          parameters=count_parameters(model))
+        code=[sys.modules[__name__], addition, emergent.core.family],
+    )
+    history.extras.update(
+        non_embedding_parameters=count_parameters(model, embeddings=False),
+        parameters=count_parameters(model),
+    )
     return model, history
 
 
-def family_runs(sizes=None, data: AdditionData | None = None, recipe: Recipe | None = None, progress: bool = True):
+def family_runs(
+    sizes=None,
+    data: AdditionData | None = None,
+    recipe: FamilyRecipe | None = None,
+    progress: bool = True,
+):
     """Every member of the family, smallest first: a list of ``(shape, model, history)`` (cached runs)."""
     sizes = family_sizes() if sizes is None else list(sizes)
     if not sizes:
@@ -208,11 +210,21 @@ def isoflop_text_data():
 
 def text_shape(n_layer: int, n_embd: int, data) -> TinyGPT2:
     """A byte-level member for the text sweep: same blocks as the family, a 256-symbol alphabet."""
-    return replace(member_shape(n_layer, n_embd, default_data()), vocab_size=text_data.VOCAB_SIZE,
-                   n_positions=data.n_positions)
+    return replace(
+        member_shape(n_layer, n_embd, default_data()),
+        vocab_size=text_data.VOCAB_SIZE,
+        n_positions=data.n_positions,
+    )
 
 
-def isoflop_run(compute: float, n_layer: int, n_embd: int, data=None, accounting: str = "kaplan", progress: bool = True):
+def isoflop_run(
+    compute: float,
+    n_layer: int,
+    n_embd: int,
+    data=None,
+    accounting: str = "kaplan",
+    progress: bool = True,
+):
     """``(model, row)`` for one run of the sweep: a ``n_layer`` x ``n_embd`` model trained on text for
     as many tokens as ``compute`` buys under ``accounting`` (cached). The row is described in
     :func:`isoflop_sweep`."""
@@ -222,23 +234,43 @@ def isoflop_run(compute: float, n_layer: int, n_embd: int, data=None, accounting
     shape = text_shape(n_layer, n_embd, data)
     n = non_embedding_parameters(shape)
     per_token = 6 * n if accounting == "kaplan" else flops.training_flops_per_token(shape)
-    steps = steps_for_budget(compute, per_token / 6, data.tokens_per_batch)  # C = 6 (per_token / 6) D
+    steps = steps_for_budget(
+        compute, per_token / 6, data.tokens_per_batch
+    )  # C = 6 (per_token / 6) D
     recipe = replace(default_recipe(), steps=steps)
-    config = {"kind": "text-isoflop", "shape": shape.as_dict(), "data": data.as_dict(), "recipe": recipe.as_dict()}
+    config = {
+        "kind": "text-isoflop",
+        "shape": shape.as_dict(),
+        "data": data.as_dict(),
+        "recipe": recipe.as_dict(),
+    }
     model, history = load_or_train(
-        "text-isoflop", config,
-        lambda: train_member(shape, data, recipe, progress, description=f"C={compute:.0e} L{n_layer} d{n_embd}"),
-        code=[sys.modules[__name__], text_data])
+        "text-isoflop",
+        config,
+        lambda: train_member(
+            shape, data, recipe, progress, description=f"C={compute:.0e} L{n_layer} d{n_embd}"
+        ),
+        code=[sys.modules[__name__], text_data, emergent.core.family],
+    )
     tokens = steps * data.tokens_per_batch
     return model, {
-        "compute": float(compute), "n_layer": n_layer, "n_embd": n_embd, "N": n,
-        "N_total": flops.total_parameters(shape), "D": tokens, "steps": steps,
-        "flops_kaplan": 6 * n * tokens, "flops_true": flops.training_flops_per_token(shape) * tokens,
-        "loss": text_data.text_test_loss(model, data), "seconds": history.seconds,
+        "compute": float(compute),
+        "n_layer": n_layer,
+        "n_embd": n_embd,
+        "N": n,
+        "N_total": flops.total_parameters(shape),
+        "D": tokens,
+        "steps": steps,
+        "flops_kaplan": 6 * n * tokens,
+        "flops_true": flops.training_flops_per_token(shape) * tokens,
+        "loss": text_data.text_test_loss(model, data),
+        "seconds": history.seconds,
     }
 
 
-def isoflop_sweep(grid=None, data=None, progress: bool = True, accounting: str = "kaplan") -> list[dict]:
+def isoflop_sweep(
+    grid=None, data=None, progress: bool = True, accounting: str = "kaplan"
+) -> list[dict]:
     """Train every (budget, size) pair of ``grid`` for as many tokens of text as the budget buys.
 
     ``accounting="kaplan"``: a token costs ``6 N`` FLOPs, N the non-embedding parameters.
@@ -256,8 +288,12 @@ def isoflop_sweep(grid=None, data=None, progress: bool = True, accounting: str =
     if not grid:
         raise ValueError("the IsoFLOP grid is empty: give at least one budget with sizes.")
     pairs = [(c, size) for c, sizes in grid.items() for size in sizes]
-    return [isoflop_run(compute, n_layer, n_embd, data, accounting, progress)[1]
-            for compute, (n_layer, n_embd) in progress_bar(pairs, desc="IsoFLOP sweep", disable=not progress)]
+    return [
+        isoflop_run(compute, n_layer, n_embd, data, accounting, progress)[1]
+        for compute, (n_layer, n_embd) in progress_bar(
+            pairs, desc="IsoFLOP sweep", disable=not progress
+        )
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -265,7 +301,9 @@ def isoflop_sweep(grid=None, data=None, progress: bool = True, accounting: str =
 
 
 @torch.no_grad()
-def answer_probabilities(model, digits: int, width: int, count: int = 500, seed: int = 1234) -> dict:
+def answer_probabilities(
+    model, digits: int, width: int, count: int = 500, seed: int = 1234
+) -> dict:
     """Teacher-forced look at the answer of ``count`` held-out ``digits``-digit problems.
 
     Returns arrays of shape ``(count, L)`` with ``L = digits + 1``: ``target`` digits, ``p_correct``
@@ -278,14 +316,22 @@ def answer_probabilities(model, digits: int, width: int, count: int = 500, seed:
     start, length = answer_start(width), answer_length(digits)
     dev = next(model.parameters()).device
     logits = model(input_ids=ids.to(dev)).logits.float().cpu()  # (count, T, vocab)
-    log_probs = F.log_softmax(logits[:, start - 1 : start - 1 + length], dim=-1)  # predicts positions start..
+    log_probs = F.log_softmax(
+        logits[:, start - 1 : start - 1 + length], dim=-1
+    )  # predicts positions start..
     target = ids[:, start : start + length]
     p_correct = log_probs.gather(-1, target.unsqueeze(-1)).squeeze(-1).exp()
-    return {"target": target.numpy(), "p_correct": p_correct.numpy(), "argmax": log_probs.argmax(-1).numpy()}
+    return {
+        "target": target.numpy(),
+        "p_correct": p_correct.numpy(),
+        "argmax": log_probs.argmax(-1).numpy(),
+    }
 
 
 @torch.no_grad()
-def greedy_answers(model, digits: int, width: int, count: int = 500, seed: int = 1234) -> tuple[np.ndarray, np.ndarray]:
+def greedy_answers(
+    model, digits: int, width: int, count: int = 500, seed: int = 1234
+) -> tuple[np.ndarray, np.ndarray]:
     """What the model writes, one token at a time, after ``a+b=``: ``(generated, target)``, each ``(count, L)``."""
     a, b = held_out_problems(digits, count, seed=seed)
     ids, _ = make_batch(a, b, np.full(count, digits), width)
@@ -310,7 +356,9 @@ def test_loss(model, data: AdditionData, count: int = 400, seed: int = 1234) -> 
 
 
 @torch.no_grad()
-def multiple_choice(model, digits: int, width: int, count: int = 300, options: int = 4, seed: int = 1234):
+def multiple_choice(
+    model, digits: int, width: int, count: int = 300, options: int = 4, seed: int = 1234
+):
     """A multiple-choice version of the task: the right sum and ``options - 1`` near misses.
 
     Each wrong option changes one digit of the right answer. The model scores an option by the
@@ -342,5 +390,9 @@ def multiple_choice(model, digits: int, width: int, count: int = 300, options: i
     flat = candidates.reshape(count * options, -1)
     dev = next(model.parameters()).device
     log_probs = F.log_softmax(model(input_ids=flat.to(dev)).logits.float().cpu(), dim=-1)
-    picked = log_probs[:, start - 1 : start - 1 + length].gather(-1, flat[:, start:].unsqueeze(-1)).squeeze(-1)
+    picked = (
+        log_probs[:, start - 1 : start - 1 + length]
+        .gather(-1, flat[:, start:].unsqueeze(-1))
+        .squeeze(-1)
+    )
     return picked.sum(-1).reshape(count, options).numpy(), correct_index

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from emergent.core.models import TinyGPT2, count_parameters, tiny_gpt2
 
-BACKWARD_FACTOR = 2  # the backward pass costs about twice the forward: gradients for inputs and weights
+BACKWARD_FACTOR = (
+    2  # the backward pass costs about twice the forward: gradients for inputs and weights
+)
 
 
 def block_weights(shape: TinyGPT2) -> int:
@@ -35,7 +37,8 @@ def forward_flops_per_token(shape: TinyGPT2, context: int | None = None) -> dict
     d = shape.n_embd
     return {
         "blocks": 2 * block_weights(shape),
-        "attention_context": shape.n_layer * (2 * context * d + 2 * context * d),  # scores q.k, then sum of v
+        "attention_context": shape.n_layer
+        * (2 * context * d + 2 * context * d),  # scores q.k, then sum of v
         "unembedding": 2 * d * shape.vocab_size,
     }
 

@@ -23,8 +23,16 @@ from scipy.optimize import curve_fit
 # Published constants --------------------------------------------------------------------------
 
 KAPLAN_N_EXPONENT = 0.73  # Kaplan et al. (2020): N_opt ~ C^0.73 (their D_opt ~ C^0.27)
-CHINCHILLA = {"E": 1.69, "A": 406.4, "B": 410.7, "alpha": 0.34, "beta": 0.28}  # Hoffmann et al., approach 3
-CHINCHILLA_TOKENS_PER_PARAMETER = 20.0  # the rule of thumb from Chinchilla itself: 70B params, 1.4T tokens
+CHINCHILLA = {
+    "E": 1.69,
+    "A": 406.4,
+    "B": 410.7,
+    "alpha": 0.34,
+    "beta": 0.28,
+}  # Hoffmann et al., approach 3
+CHINCHILLA_TOKENS_PER_PARAMETER = (
+    20.0  # the rule of thumb from Chinchilla itself: 70B params, 1.4T tokens
+)
 
 
 # 1. Power laws ------------------------------------------------------------------------------
@@ -39,7 +47,9 @@ def _as_points(x, y, at_least: int):
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     if x.ndim != 1 or x.shape != y.shape:
-        raise ValueError(f"x and y must be 1-D and of equal length, got shapes {x.shape} and {y.shape}.")
+        raise ValueError(
+            f"x and y must be 1-D and of equal length, got shapes {x.shape} and {y.shape}."
+        )
     if len(x) < at_least:
         raise ValueError(f"need at least {at_least} points to fit, got {len(x)}.")
     if (x <= 0).any() or (y <= 0).any() or not (np.isfinite(x).all() and np.isfinite(y).all()):
@@ -77,8 +87,10 @@ class PowerLawFit:
         return power_law(n, self.E, self.A, self.alpha)
 
     def __str__(self):
-        return (f"L(N) = {self.E:.3f} + {self.A:.3g} N^-{self.alpha:.3f}   "
-                f"(alpha = {self.alpha:.2f} ± {self.alpha_err:.2f}, E = {self.E:.2f} ± {self.E_err:.2f})")
+        return (
+            f"L(N) = {self.E:.3f} + {self.A:.3g} N^-{self.alpha:.3f}   "
+            f"(alpha = {self.alpha:.2f} ± {self.alpha_err:.2f}, E = {self.E:.2f} ± {self.E_err:.2f})"
+        )
 
 
 def _fit_once(n, loss, start):
@@ -111,7 +123,10 @@ def fit_power_law(n, loss, bootstrap: int = 300, seed: int = 0) -> PowerLawFit:
                 params = _fit_once(n, loss, np.array([E0, math.log(A0), alpha0]))
             except (RuntimeError, ValueError):
                 continue
-            cost = np.sum((np.log(power_law(n, params[0], math.exp(params[1]), params[2])) - np.log(loss)) ** 2)
+            cost = np.sum(
+                (np.log(power_law(n, params[0], math.exp(params[1]), params[2])) - np.log(loss))
+                ** 2
+            )
             if cost < best_cost:
                 best, best_cost = params, cost
     if best is None:
@@ -129,11 +144,20 @@ def fit_power_law(n, loss, bootstrap: int = 300, seed: int = 0) -> PowerLawFit:
         samples.append([p[0], math.exp(p[1]), p[2]])
     samples = np.array(samples).reshape(-1, 3)
     spread = samples.std(axis=0) if len(samples) > 1 else np.full(3, np.nan)
-    interval = lambda column: tuple(np.percentile(samples[:, column], [2.5, 97.5])) if len(samples) > 1 else (np.nan, np.nan)  # noqa: E731
+    interval = lambda column: (
+        tuple(np.percentile(samples[:, column], [2.5, 97.5]))
+        if len(samples) > 1
+        else (np.nan, np.nan)
+    )  # noqa: E731
     return PowerLawFit(
-        E=float(best[0]), A=float(math.exp(best[1])), alpha=float(best[2]),
-        E_err=float(spread[0]), alpha_err=float(spread[2]),
-        alpha_interval=interval(2), E_interval=interval(0), samples=samples,
+        E=float(best[0]),
+        A=float(math.exp(best[1])),
+        alpha=float(best[2]),
+        E_err=float(spread[0]),
+        alpha_err=float(spread[2]),
+        alpha_interval=interval(2),
+        E_interval=interval(0),
+        samples=samples,
     )
 
 
@@ -148,7 +172,9 @@ def allocate(compute_factor: float, n_exponent: float) -> tuple[float, float]:
     if not compute_factor > 0:
         raise ValueError(f"compute_factor must be positive, got {compute_factor}.")
     if not 0 <= n_exponent <= 1:
-        raise ValueError(f"n_exponent must lie in [0, 1] (N and D both grow with C), got {n_exponent}.")
+        raise ValueError(
+            f"n_exponent must lie in [0, 1] (N and D both grow with C), got {n_exponent}."
+        )
     return compute_factor**n_exponent, compute_factor ** (1 - n_exponent)
 
 
@@ -157,7 +183,9 @@ def kaplan_allocation(compute_factor: float) -> tuple[float, float]:
     return allocate(compute_factor, KAPLAN_N_EXPONENT)
 
 
-def chinchilla_exponent(alpha: float = CHINCHILLA["alpha"], beta: float = CHINCHILLA["beta"]) -> float:
+def chinchilla_exponent(
+    alpha: float = CHINCHILLA["alpha"], beta: float = CHINCHILLA["beta"]
+) -> float:
     """The exponent a in N_opt ~ C^a implied by L = E + A/N^alpha + B/D^beta: beta / (alpha + beta)."""
     if alpha <= 0 or beta <= 0:
         raise ValueError(f"alpha and beta must be positive, got {alpha} and {beta}.")
@@ -169,8 +197,15 @@ def chinchilla_allocation(compute_factor: float) -> tuple[float, float]:
     return allocate(compute_factor, chinchilla_exponent())
 
 
-def chinchilla_loss(n, d, E=CHINCHILLA["E"], A=CHINCHILLA["A"], B=CHINCHILLA["B"],
-                    alpha=CHINCHILLA["alpha"], beta=CHINCHILLA["beta"]):
+def chinchilla_loss(
+    n,
+    d,
+    E=CHINCHILLA["E"],
+    A=CHINCHILLA["A"],
+    B=CHINCHILLA["B"],
+    alpha=CHINCHILLA["alpha"],
+    beta=CHINCHILLA["beta"],
+):
     """The parametric loss of Hoffmann et al.: ``E + A/N^alpha + B/D^beta`` (nats per token)."""
     n = np.asarray(n, dtype=float)
     d = np.asarray(d, dtype=float)
@@ -179,8 +214,13 @@ def chinchilla_loss(n, d, E=CHINCHILLA["E"], A=CHINCHILLA["A"], B=CHINCHILLA["B"
     return E + A / n**alpha + B / d**beta
 
 
-def chinchilla_optimum(compute: float, A=CHINCHILLA["A"], B=CHINCHILLA["B"],
-                       alpha=CHINCHILLA["alpha"], beta=CHINCHILLA["beta"]) -> tuple[float, float]:
+def chinchilla_optimum(
+    compute: float,
+    A=CHINCHILLA["A"],
+    B=CHINCHILLA["B"],
+    alpha=CHINCHILLA["alpha"],
+    beta=CHINCHILLA["beta"],
+) -> tuple[float, float]:
     """``(N_opt, D_opt)`` minimising the parametric loss at ``6 N D = compute`` (closed form).
 
     N_opt = G (C/6)^(beta/(alpha+beta)) and D_opt = (C/6) / N_opt, with
@@ -207,7 +247,9 @@ def isoflop_optimum(n, loss, strict: bool = True) -> tuple[float, float]:
     u, v, w = np.polyfit(np.log(n), loss, 2)
     if u <= 0:
         if strict:
-            raise ValueError("loss against log N is not convex here: try sizes on both sides of the optimum.")
+            raise ValueError(
+                "loss against log N is not convex here: try sizes on both sides of the optimum."
+            )
         best = int(np.argmin(loss))
         return float(n[best]), float(loss[best])
     log_opt = -v / (2 * u)
@@ -232,8 +274,16 @@ def isoflop_exponent(rows, size: str = "N") -> dict:
     runs = []  # per budget: (log N, loss, log D), sorted by N
     for c in budgets:
         here = sorted((r for r in rows if r["compute"] == c), key=lambda r: r[size])
-        runs.append(tuple(np.array([f(r) for r in here], dtype=float)
-                          for f in (lambda r: math.log(r[size]), lambda r: r["loss"], lambda r: math.log(r["D"]))))
+        runs.append(
+            tuple(
+                np.array([f(r) for r in here], dtype=float)
+                for f in (
+                    lambda r: math.log(r[size]),
+                    lambda r: r["loss"],
+                    lambda r: math.log(r["D"]),
+                )
+            )
+        )
 
     def optimum(log_n, loss, log_d):
         n_opt, _ = isoflop_optimum(np.exp(log_n), loss, strict=False)
@@ -241,17 +291,23 @@ def isoflop_exponent(rows, size: str = "N") -> dict:
 
     def fit(optima):
         n_opt, d_opt = np.array(optima).T
-        return fit_pure_power_law(np.array(budgets), n_opt)[0], float(np.exp(np.mean(np.log(d_opt / n_opt))))
+        return fit_pure_power_law(np.array(budgets), n_opt)[0], float(
+            np.exp(np.mean(np.log(d_opt / n_opt)))
+        )
 
     optima = [optimum(*r) for r in runs]
     a, ratio = fit(optima)
     left_out = [[optimum(*(np.delete(x, i) for x in r)) for i in range(len(r[0]))] for r in runs]
     refits = [fit(combo) for combo in itertools.product(*left_out)]
     return {
-        "budgets": np.array(budgets), "N_opt": np.array([o[0] for o in optima]), "D_opt": np.array([o[1] for o in optima]),
+        "budgets": np.array(budgets),
+        "N_opt": np.array([o[0] for o in optima]),
+        "D_opt": np.array([o[1] for o in optima]),
         "bracketed": [bool(r[0].min() < math.log(o[0]) < r[0].max()) for r, o in zip(runs, optima)],
-        "a": a, "tokens_per_parameter": ratio,
-        "a_refits": np.array([x[0] for x in refits]), "ratio_refits": np.array([x[1] for x in refits]),
+        "a": a,
+        "tokens_per_parameter": ratio,
+        "a_refits": np.array([x[0] for x in refits]),
+        "ratio_refits": np.array([x[1] for x in refits]),
     }
 
 

@@ -57,7 +57,10 @@ class TextData(Config):
 @lru_cache(maxsize=4)
 def _split(train_bytes: int, test_bytes: int):
     train, test = stdlib_split(train_bytes, test_bytes)
-    return (torch.frombuffer(bytearray(train), dtype=torch.uint8), torch.frombuffer(bytearray(test), dtype=torch.uint8))
+    return (
+        torch.frombuffer(bytearray(train), dtype=torch.uint8),
+        torch.frombuffer(bytearray(test), dtype=torch.uint8),
+    )
 
 
 def held_out_windows(data: TextData, windows: int = 256) -> torch.Tensor:

@@ -30,7 +30,9 @@ def copy_batch(batch_size: int, length: int, vocab_size: int, generator: torch.G
     if length < 1:
         raise ValueError(f"length must be at least 1 (a string to copy), got {length}.")
     if vocab_size < 3:
-        raise ValueError(f"vocab_size must be at least 3 (a separator and two symbols), got {vocab_size}.")
+        raise ValueError(
+            f"vocab_size must be at least 3 (a separator and two symbols), got {vocab_size}."
+        )
     string = torch.randint(1, vocab_size, (batch_size, length), generator=generator)  # (B, L)
     separator = torch.full((batch_size, 1), SEPARATOR)
     tokens = torch.cat([string, separator, string], dim=1)  # (B, 2L + 1)
@@ -39,7 +41,9 @@ def copy_batch(batch_size: int, length: int, vocab_size: int, generator: torch.G
     return tokens, labels
 
 
-def copy_accuracy(model, vocab_size: int, length: int = 6, count: int = 512, seed: int = 1) -> float:
+def copy_accuracy(
+    model, vocab_size: int, length: int = 6, count: int = 512, seed: int = 1
+) -> float:
     """Share of copied tokens the model predicts right (greedy), on fresh strings."""
     generator = torch.Generator().manual_seed(seed)
     tokens, _ = copy_batch(count, length, vocab_size, generator)
@@ -56,8 +60,15 @@ def copy_run(shape: TinyGPT2, steps: int, batch_size: int = 32, length: int = 6,
             f"A copy problem of length {length} has {2 * length + 1} tokens, more than the model's "
             f"n_positions={shape.n_positions}; use a shorter length or a larger n_positions."
         )
-    config = {"task": "copy", "shape": shape.as_dict(), "steps": steps, "batch_size": batch_size,
-              "length": length, "seed": seed, "learning_rate": 3e-3}
+    config = {
+        "task": "copy",
+        "shape": shape.as_dict(),
+        "steps": steps,
+        "batch_size": batch_size,
+        "length": length,
+        "seed": seed,
+        "learning_rate": 3e-3,
+    }
 
     def train():
         generator = seed_everything(seed)
