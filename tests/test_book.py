@@ -141,3 +141,20 @@ def test_colab_notebooks_get_the_glued_numbers_written_into_their_prose(tmp_path
     values = glued_values(tmp_path / "run.ipynb")
     text = "A share of {glue:text}`x_share:.1%`, {glue:text}`x_verdict`; {glue:text}`unknown:.2f` stays."
     assert fill_glue(text, values) == "A share of 12.3%, confirmed; {glue:text}`unknown:.2f` stays."
+
+
+def test_the_builds_glue_file_is_read_as_well_as_a_notebook(tmp_path):
+    import json
+
+    glue = {
+        "x_share": {
+            "output_type": "display_data",
+            "metadata": {
+                "scrapbook": {"name": "x_share", "mime_prefix": "application/papermill.record/"}
+            },
+            "data": {"text/plain": "0.5"},
+        }
+    }
+    (tmp_path / "01_x.glue.json").write_text(json.dumps(glue))
+    values = glued_values(tmp_path / "01_x.glue.json")
+    assert fill_glue("{glue:text}`x_share:.0%`", values) == "50%"

@@ -18,6 +18,7 @@ single ``{solution}`` directive.
 from __future__ import annotations
 
 import ast
+import json
 import re
 from pathlib import Path
 
@@ -93,14 +94,20 @@ GLUE_ROLE = re.compile(r"\{glue(?::(?P<kind>text|md|any))?\}`(?P<key>[^`:]+)(?::
 
 
 def glued_values(executed: Path) -> dict[str, dict]:
-    """Every glued value of an executed notebook: its name and its mime bundle."""
+    """Every glued value of an executed chapter, by name: its mime bundle. ``executed`` is the
+    ``NN_slug.glue.json`` that MyST-NB writes beside the executed notebook, or the notebook itself."""
+    if executed.suffix == ".json":
+        outputs = list(json.loads(executed.read_text()).values())
+    else:
+        cells = nbformat.read(executed, as_version=4).cells
+        outputs = [output for cell in cells for output in cell.get("outputs", [])]
     values = {}
-    for cell in nbformat.read(executed, as_version=4).cells:
-        for output in cell.get("outputs", []):
-            meta = output.get("metadata", {}).get("scrapbook")
-            if meta:
-                prefix = len(meta.get("mime_prefix", ""))
-                values[meta["name"]] = {k[prefix:]: v for k, v in output.get("data", {}).items()}
+    for output in outputs:
+        meta = output.get("metadata", {}).get("scrapbook")
+        if meta:
+            prefix = meta.get("mime_prefix", "")
+            data = output.get("data", {})
+            values[meta["name"]] = {k.removeprefix(prefix): v for k, v in data.items()}
     return values
 
 
@@ -177,7 +184,7 @@ def _write_notebooks(app, exception):
     target = Path(app.outdir) / NOTEBOOKS
     target.mkdir(parents=True, exist_ok=True)
     for source in sorted((srcdir / "book").glob("[0-9][0-9]_*.md")):
-        executed = Path(app.outdir).parent / "jupyter_execute" / "book" / f"{source.stem}.ipynb"
+        executed = Path(app.outdir).parent / "jupyter_execute" / "book" / f"{source.stem}.glue.json"
         notebook = chapter_notebook(
             source, repository, hide_solutions=app.config.hide_solutions, executed=executed
         )
