@@ -161,6 +161,7 @@ def read_all() -> dict[str, dict]:
     there is no table of contents, every ledger in the results folder, by name). Other files a
     chapter keeps there (the prediction chapter's sealed forecasts) are not ledgers and are skipped."""
     found = {path.stem for path in results_dir().glob("*.json")}
-    order = [c for c in chapters() if c in found] if chapters() else sorted(found)
+    known = chapters()  # reads _toc.yml and every chapter's title: once
+    order = [c for c in known if c in found] if known else sorted(found)
     ledgers = {c: read(c) for c in order}
     return {c: data for c, data in ledgers.items() if isinstance(data, dict) and "records" in data}
