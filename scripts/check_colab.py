@@ -13,9 +13,14 @@ installs it. This check builds that situation here:
 3. each notebook from ``_build/html/_notebooks`` is copied to an empty folder and executed top to
    bottom from a clean kernel of that environment, with the library uninstalled before each one.
 
-4. two notebooks run again in a second environment whose heavy packages sit at other versions
-   inside the library's ranges (``OTHER_VERSIONS``); the first cell must leave the pre-installed
-   packages of both environments exactly as it found them.
+4. two notebooks run again in *Colab's freeze*: an environment with the versions Google Colab's
+   image of August 2026 pre-installs (``COLAB_FREEZE``: ipywidgets 7, IPython 7), from an empty
+   model cache, as a reader's first session in Colab does. One of them draws live widgets and
+   trains the models of the chapter before it;
+5. the same two notebooks run once more with other versions inside the library's ranges
+   (``OTHER_VERSIONS``: the lowest transformers it admits, among others).
+
+In every environment the first cell must leave each pre-installed package exactly as it found it.
 
 By default the models the build trained are reused (the cache is what a second Colab session
 would have on its drive), so the check covers installation and every code path in minutes.
@@ -35,12 +40,41 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "_build" / "colab"
 VENV = WORK / "venv"
 
-# A second Colab: the heavy packages it brings at other versions than the pins, still inside the
-# library's ranges (pyproject.toml). torch stays at the pinned CPU build: the registry's default
-# torch wheel is a multi-GB CUDA build. The first cell must leave every one of these as it found it.
+# What Google Colab's image of August 2026 pre-installs (Python 3.13.15 there). torch is the one
+# exception: Colab has 2.11.0, whose wheel on the package registry is a CUDA build of several GB,
+# so the CPU build of 2.13.0 stands in for it. nbclient and nbformat run the notebook here.
+COLAB_FREEZE = [
+    "torch==2.13.0",
+    "transformers==5.15.0",
+    "numpy==2.1.3",
+    "scipy==1.16.3",
+    "matplotlib==3.10.0",
+    "scikit-learn==1.6.1",
+    "tqdm==4.67.3",
+    "ipywidgets==7.7.1",
+    "ipykernel==6.17.1",
+    "ipython==7.34.0",
+    "nbclient==0.11.0",
+    "nbformat==5.11.1",
+]
+# Other versions inside the library's ranges (pyproject.toml), over the pins: the lowest
+# transformers it admits, and numpy, scipy and matplotlib between Colab's and the pins.
 OTHER_VERSIONS = ["numpy==2.3.5", "transformers==5.0.0", "scipy==1.15.3", "matplotlib==3.10.7"]
-OTHER_NOTEBOOKS = ["00_model_zoo.ipynb", "04_mirage.ipynb"]  # GPT-2 saved, loaded, scored, patched
-HEAVY = ("torch", "numpy", "transformers", "scipy", "matplotlib", "ipywidgets")
+# GPT-2 saved, loaded and scored; the mirage chapter draws live widgets and scores the scaling
+# chapter's family, which it trains itself from an empty cache.
+OTHER_NOTEBOOKS = ["00_model_zoo.ipynb", "04_mirage.ipynb"]
+HEAVY = (
+    "torch",
+    "numpy",
+    "transformers",
+    "scipy",
+    "matplotlib",
+    "scikit-learn",
+    "tqdm",
+    "ipywidgets",
+    "ipykernel",
+    "ipython",
+)
 
 
 def run(*command, **kwargs):
@@ -65,23 +99,22 @@ def build_wheel() -> Path:
     return next(dist.glob("*.whl"))
 
 
-def fresh_environment(venv: Path = VENV, other_versions: tuple = ()) -> Path:
-    """A virtual environment with Colab's pre-installed packages (the pins, or ``other_versions`` of
-    some of them), but not the library; returns its python."""
+def fresh_environment(venv: Path = VENV, other_versions: tuple = (), exactly: tuple = ()) -> Path:
+    """A virtual environment with pre-installed packages but not the library; returns its python.
+
+    The packages are the pins with ``other_versions`` of some of them, or ``exactly`` the given
+    ones (a Colab freeze)."""
     marker = venv / ".requirements"
-    wanted = (ROOT / "requirements.txt").read_text() + "\n".join(other_versions)
+    pins = "\n".join(exactly) if exactly else (ROOT / "requirements.txt").read_text()
+    wanted = pins + "\n".join(other_versions)
     if not (marker.is_file() and marker.read_text() == wanted):
         shutil.rmtree(venv, ignore_errors=True)
         run(sys.executable, "-m", "venv", venv)
-        run(
-            venv / "bin" / "python",
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "-r",
-            ROOT / "requirements.txt",
-        )
+        python = venv / "bin" / "python"
+        if exactly:
+            run(python, "-m", "pip", "install", "--quiet", *exactly)
+        else:
+            run(python, "-m", "pip", "install", "--quiet", "-r", ROOT / "requirements.txt")
         if other_versions:
             run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", *other_versions)
         marker.write_text(wanted)
@@ -182,6 +215,14 @@ def main() -> int:
         f"Colab check: {len(notebooks) - failures} of {len(notebooks)} notebooks ran top to bottom."
     )
     other = [n for n in notebooks if n.name in OTHER_NOTEBOOKS]
+    python = fresh_environment(WORK / "venv-colab-freeze", exactly=tuple(COLAB_FREEZE))
+    print(f"Colab's freeze: {', '.join(f'{k} {v}' for k, v in heavy_versions(python).items())}")
+    empty_cache = {**env, "EMERGENT_CACHE": tempfile.mkdtemp(prefix="colab-cache-")}
+    freeze_failures = run_notebooks(python, other, empty_cache, args.timeout)
+    print(
+        f"Colab check, Colab's freeze from an empty cache: {len(other) - freeze_failures} of "
+        f"{len(other)} notebooks ran top to bottom."
+    )
     python = fresh_environment(WORK / "venv-other-versions", tuple(OTHER_VERSIONS))
     print(
         f"A Colab with other versions: {', '.join(f'{k} {v}' for k, v in heavy_versions(python).items())}"
@@ -190,7 +231,7 @@ def main() -> int:
     print(
         f"Colab check, other versions: {len(other) - other_failures} of {len(other)} notebooks ran top to bottom."
     )
-    return 1 if failures or other_failures else 0
+    return 1 if failures or freeze_failures or other_failures else 0
 
 
 if __name__ == "__main__":

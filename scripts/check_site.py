@@ -4,8 +4,9 @@
 
 The site in ``_build/html`` is served on localhost. The introduction and every page in the table of
 contents are opened; each must show its title, rendered maths (where the page has maths), at least
-one loaded figure (chapters), no empty widget boxes and no errors in the browser console; on every
-moving figure, moving a slider must change the image shown.
+one loaded figure (chapters), no empty widget boxes, no code cell or table that scrolls sideways in a
+1280-pixel window, and no errors in the browser console; on every moving figure, moving a slider
+must change the image shown.
 A screenshot of each page goes to ``_build/screenshots/``. Every link between pages of the site
 (and to an anchor in a page) must lead somewhere. Exits non-zero and names the page and the
 problem if anything fails.
@@ -91,6 +92,14 @@ ready.then(() => {
     figures: images.filter(img => img.complete && img.naturalWidth > 0).length,
     brokenImages: images.filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src),
     widgetBoxes: main.querySelectorAll("script[type='application/vnd.jupyter.widget-view+json'], .jupyter-widgets").length,
+    // code a reader would have to scroll sideways to read, and tables wider than the article
+    wideCode: [...main.querySelectorAll("div.cell_input pre")]
+      .filter(pre => pre.scrollWidth > pre.clientWidth + 1).length,
+    wideTables: [...main.querySelectorAll("table")].filter(table => {
+      const box = table.getBoundingClientRect(), article = main.getBoundingClientRect();
+      const holder = table.parentElement;
+      return box.right > article.right + 1 || holder.scrollWidth > holder.clientWidth + 1;
+    }).length,
   });
 });
 """
@@ -125,6 +134,10 @@ def check_page(driver, base: str, name: str, is_chapter: bool) -> list[str]:
         problems.append("no figure loaded")
     if seen["brokenImages"]:
         problems.append(f"images that did not load: {seen['brokenImages']}")
+    if seen["wideCode"]:
+        problems.append(f"{seen['wideCode']} code cells scroll sideways at 1280 px")
+    if seen["wideTables"]:
+        problems.append(f"{seen['wideTables']} tables scroll sideways at 1280 px")
     if seen["widgetBoxes"]:
         problems.append(f"{seen['widgetBoxes']} widget boxes (empty on a site without a kernel)")
     moved = driver.execute_async_script(MOVE)

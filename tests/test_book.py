@@ -14,6 +14,7 @@ from notebook_links import (  # noqa: E402
     colab_link,
     fill_glue,
     glued_values,
+    SETUP_SOURCE,
     install_source,
     without_solutions,
 )
@@ -74,6 +75,13 @@ def test_colab_link_appears_only_with_a_github_repository():
         install_source({"url": "https://github.com/someone/book"})
         == "emergent-book @ git+https://github.com/someone/book@main"
     )
+
+
+def test_without_a_repository_the_colab_cell_says_what_to_set():
+    assert install_source({"url": ""}) == ""  # no made-up package name to install from
+    assert 'raise RuntimeError("This notebook was built without' in SETUP_SOURCE
+    assert "repository.url in _config.yml" in SETUP_SOURCE
+    assert '%pip install --quiet "{source}"' in SETUP_SOURCE  # quoted: "name @ git+url" is one
 
 
 def markdown(text):

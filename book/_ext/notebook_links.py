@@ -33,8 +33,13 @@ SETUP_SOURCE = """\
 # Set-up: in Google Colab this installs the book's library; anywhere else it does nothing.
 # (EMERGENT_INSTALL names another source to install from, e.g. a local wheel.)
 import os, sys
+source = os.environ.get("EMERGENT_INSTALL") or "INSTALL_SOURCE"
 if "google.colab" in sys.modules or os.environ.get("EMERGENT_INSTALL"):
-    %pip install --quiet {os.environ.get("EMERGENT_INSTALL") or "INSTALL_SOURCE"}"""
+    if not source:
+        raise RuntimeError("This notebook was built without the book's repository address "
+                           "(repository.url in _config.yml), so it cannot install the library. "
+                           "Set EMERGENT_INSTALL to a wheel or a git+https:// address of it.")
+    %pip install --quiet "{source}\""""
 
 
 def _repository(srcdir: Path) -> dict:
@@ -43,10 +48,11 @@ def _repository(srcdir: Path) -> dict:
 
 
 def install_source(repository: dict) -> str:
-    """What ``pip install`` gets in Colab: the repository when one is configured."""
+    """What ``pip install`` gets in Colab: the configured repository, or "" when none is set (the
+    set-up cell then stops with an error that says what to set)."""
     url = (repository.get("url") or "").rstrip("/")
     if not url:
-        return "emergent-book"  # the package name, for a book whose repository is not yet public
+        return ""
     return f"emergent-book @ git+{url}@{repository.get('branch') or 'main'}"
 
 

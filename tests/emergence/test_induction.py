@@ -69,7 +69,7 @@ def test_bad_batch_and_model_settings_are_refused():
     with pytest.raises(ValueError, match="batch_size"):
         repeated_segments(0, RepeatData(), torch.Generator())
     with pytest.raises(ValueError, match="divisible"):
-        AttentionOnly(width=30, heads=4)
+        AttentionOnly(n_embd=30, n_head=4)
     with pytest.raises(ValueError, match="layers must be 1 or 2"):
         default_setup(3)
     with pytest.raises(ValueError, match="period"):
@@ -80,7 +80,7 @@ def test_bad_batch_and_model_settings_are_refused():
 
 
 def test_model_shapes_and_causal_patterns():
-    model = AttentionOnlyTransformer(AttentionOnly(layers=2, heads=4, width=32))
+    model = AttentionOnlyTransformer(AttentionOnly(n_layer=2, n_head=4, n_embd=32))
     tokens = two_copies(3, 10, 32, torch.Generator().manual_seed(0))
     logits, patterns = model(tokens, return_patterns=True)
     assert logits.shape == (3, 20, 32)
@@ -102,7 +102,7 @@ def test_prefix_matching_recognises_a_hand_built_induction_pattern():
     """A fake model whose single head attends exactly where an induction head would."""
 
     class Fake(torch.nn.Module):
-        shape = AttentionOnly(layers=1, heads=2, width=8)
+        shape = AttentionOnly(n_layer=1, n_head=2, n_embd=8)
 
         def __init__(self):
             super().__init__()
@@ -239,7 +239,7 @@ def test_check_find_induction_head(runs):
 def _identity_model(sign: float) -> AttentionOnlyTransformer:
     """One layer, one head, every map the identity (times ``sign`` at the output): OV = sign * I."""
     model = AttentionOnlyTransformer(
-        AttentionOnly(vocab_size=8, context=8, layers=1, heads=1, width=8)
+        AttentionOnly(vocab_size=8, context=8, n_layer=1, n_head=1, n_embd=8)
     )
     with torch.no_grad():
         eye = torch.eye(8)
@@ -266,7 +266,7 @@ def test_copying_score_of_planted_heads():
 def test_knocking_out_a_head_is_the_same_as_zeroing_its_values():
     torch.manual_seed(0)
     model = AttentionOnlyTransformer(
-        AttentionOnly(vocab_size=16, context=12, layers=2, heads=4, width=16)
+        AttentionOnly(vocab_size=16, context=12, n_layer=2, n_head=4, n_embd=16)
     )
     tokens = torch.randint(0, 16, (3, 12))
     knocked = model(tokens, ablate=[(1, 2)])
@@ -317,14 +317,16 @@ def test_check_knock_out(runs):
     model = runs[2][0]
     data, recipe = default_setup(2)[1:]
     tokens = evaluation_tokens(data, recipe)[:50]
-    size = model.shape.width // model.shape.heads
+    size = model.shape.n_embd // model.shape.n_head
 
     def knock_out(model, tokens, layer, head, shift=0):
         def zero_head(module, inputs):
             mixed = inputs[0].clone()
             mixed[
                 ...,
-                (head + shift) % model.shape.heads * size : ((head + shift) % model.shape.heads + 1)
+                (head + shift) % model.shape.n_head * size : (
+                    (head + shift) % model.shape.n_head + 1
+                )
                 * size,
             ] = 0.0
             return (mixed,)

@@ -104,7 +104,7 @@ class History:
 
 def test_read_seed_times_the_strongest_head_against_the_jump(monkeypatch):
     torch.manual_seed(0)
-    model = AttentionOnlyTransformer(AttentionOnly(layers=2, heads=2, width=16))
+    model = AttentionOnlyTransformer(AttentionOnly(n_layer=2, n_head=2, n_embd=16))
     strongest = circuit_of(model).strongest  # an untrained model's reading: some head is strongest
     rising = [[[0.0, 0.0], [0.0, 0.0]] for _ in range(5)]
     for i, value in enumerate((0.0, 0.0, 0.2, 0.8, 1.0)):  # half-formed at the fourth evaluation
@@ -128,7 +128,7 @@ def test_read_seed_times_the_strongest_head_against_the_jump(monkeypatch):
 
 def test_losses_along_sequence_agree_with_the_models_measures():
     torch.manual_seed(0)
-    model = AttentionOnlyTransformer(AttentionOnly(layers=2, heads=2, width=16))
+    model = AttentionOnlyTransformer(AttentionOnly(n_layer=2, n_head=2, n_embd=16))
     tokens = two_copies(3, 20, 32, torch.Generator().manual_seed(1))
     torch.testing.assert_close(
         losses_along_sequence(model, tokens), loss_by_position(model, tokens)

@@ -3,7 +3,7 @@
 import pytest
 
 from emergent.knowledge.fact_model import FactRecipe, fact_model_run
-from emergent.knowledge.knowledge_base import WorldConfig
+from emergent.knowledge.knowledge_base import WorldConfig, make_knowledge_base
 
 SMALL_WORLD = WorldConfig(n_entities=24, n_first=6, n_last=6, relations=("city", "job"))
 SMALL_RECIPE = FactRecipe(
@@ -14,4 +14,4 @@ SMALL_RECIPE = FactRecipe(
 @pytest.fixture(scope="session")
 def trained():
     """``(knowledge base, model, history)`` of a 2-layer GPT-2 trained on the small world."""
-    return fact_model_run(SMALL_WORLD, SMALL_RECIPE)
+    return (make_knowledge_base(SMALL_WORLD), *fact_model_run(SMALL_WORLD, SMALL_RECIPE))

@@ -33,7 +33,8 @@ def test_design_is_checked_and_context_fits_a_biography():
 
 @pytest.mark.slow
 def test_biographies_teach_the_facts_and_a_last_token_edit_rewrites_one():
-    kb, model, history = fact_model_run(SMALL_WORLD, BIOGRAPHIES)
+    kb = make_knowledge_base(SMALL_WORLD)
+    model, history = fact_model_run(SMALL_WORLD, BIOGRAPHIES)
     assert (
         recall(model, kb, kb.prompts()) >= 0.95
     )  # asked one sentence at a time, not in a biography

@@ -8,7 +8,7 @@ from transformers import GPT2Config, GPT2LMHeadModel
 
 from emergent.knowledge import logit_lens, memories, parameters, tracing
 from emergent.knowledge.fact_model import FactRecipe, recall, fact_model_run
-from emergent.knowledge.knowledge_base import WorldConfig
+from emergent.knowledge.knowledge_base import WorldConfig, make_knowledge_base
 
 SMALL_WORLD = WorldConfig(n_entities=24, n_first=6, n_last=6, relations=("city", "job"))
 SMALL_RECIPE = FactRecipe(
@@ -26,7 +26,7 @@ def random_gpt2():
 
 @pytest.fixture(scope="module")
 def trained():
-    return fact_model_run(SMALL_WORLD, SMALL_RECIPE)
+    return (make_knowledge_base(SMALL_WORLD), *fact_model_run(SMALL_WORLD, SMALL_RECIPE))
 
 
 def test_parameter_share_counts_match_formula(random_gpt2):

@@ -97,7 +97,7 @@ def test_a_wide_model_memorises_the_facts_in_fewer_exposures_than_a_narrow_one()
     exposures = {}
     for width in (16, 64):
         _, history = memoriser_run(
-            Memoriser(width=width, rounds=60, learning_rate=learning_rate_for(width)),
+            Memoriser(n_embd=width, rounds=60, learning_rate=learning_rate_for(width)),
             book,
             progress=False,
         )

@@ -2,7 +2,7 @@ import pytest
 
 from emergent.core.models import TinyGPT2
 from emergent.scaling import flops
-from emergent.scaling.family import isoflop_grid
+from emergent.scaling.isoflop import isoflop_grid
 
 
 def test_flop_count_matches_a_hand_count():
@@ -40,7 +40,7 @@ def test_bad_context_and_accounting_are_refused():
 
 
 def test_true_budgets_are_the_kaplan_ones_scaled_by_the_stated_factor():
-    from emergent.scaling.family import TRUE_BUDGET_FACTOR
+    from emergent.scaling.isoflop import TRUE_BUDGET_FACTOR
 
     kaplan, true = isoflop_grid("kaplan"), isoflop_grid("true")
     assert [c * TRUE_BUDGET_FACTOR for c in kaplan] == list(true)

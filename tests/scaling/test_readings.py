@@ -8,7 +8,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
 from emergent.scaling import flops
-from emergent.scaling.family import non_embedding_parameters, text_shape
+from emergent.scaling.family import non_embedding_parameters
+from emergent.scaling.isoflop import text_shape
 from emergent.scaling.readings import (
     flop_rows,
     flop_table,

@@ -83,7 +83,7 @@ def test_exercise_checks_pass_the_reference_and_catch_mistakes():
 
 @pytest.mark.slow
 def test_bigger_models_learn_text_faster_and_the_sweep_spends_its_budget(tmp_path):
-    from emergent.scaling.family import isoflop_sweep
+    from emergent.scaling.isoflop import isoflop_sweep
     from emergent.core.seeding import seed_everything
 
     seed_everything(0)  # fixes torch threads: oversubscribed cores make tiny models crawl

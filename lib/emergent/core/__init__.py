@@ -7,6 +7,9 @@
 - :mod:`~emergent.core.models` - tiny GPT-2 models built from ``transformers.GPT2Config``;
 - :mod:`~emergent.core.attention` - the causal attention of the book's hand-built transformers;
 - :mod:`~emergent.core.training` - the one training loop and its ``History``;
+- :mod:`~emergent.core.family` - how every member of a model family is trained (four chapters' families);
+- :mod:`~emergent.core.tokens` - the one character tokenizer;
+- :mod:`~emergent.core.transitions` - where a curve jumps: phase-change step, formation step, width of a rise;
 - :mod:`~emergent.core.cache` - trained models on disk, keyed by configuration and training code;
 - :mod:`~emergent.core.text_corpus` - the standard library's source as an offline text corpus;
 - :mod:`~emergent.core.claims` - estimates with their intervals, decision rules, verdicts, guarded prose;

@@ -203,6 +203,7 @@ class Rule:
 
     text: str
     decide: Callable[[Estimate], str]
+    marks: tuple[float, ...] = ()  # the values the verdict turns on (drawn on the results page)
 
     def __str__(self) -> str:
         return self.text
@@ -228,7 +229,7 @@ def contains(target: float, *, excludes: float | None = None, otherwise: str = "
             return "inconclusive"
         return "confirmed"
 
-    return Rule(text, decide)
+    return Rule(text, decide, (target,) if excludes is None else (target, excludes))
 
 
 def above(threshold: float, *, otherwise: str = "refuted") -> Rule:
@@ -246,6 +247,7 @@ def above(threshold: float, *, otherwise: str = "refuted") -> Rule:
             if e.high < threshold
             else "inconclusive"
         ),
+        (threshold,),
     )
 
 
@@ -264,6 +266,7 @@ def below(threshold: float, *, otherwise: str = "refuted") -> Rule:
             if e.low > threshold
             else "inconclusive"
         ),
+        (threshold,),
     )
 
 
@@ -281,7 +284,7 @@ def within(low: float, high: float, *, otherwise: str = "differs") -> Rule:
             return "confirmed"
         return otherwise if e.high < low or e.low > high else "inconclusive"
 
-    return Rule(text, decide)
+    return Rule(text, decide, (low, high))
 
 
 def closer_to(target: float, rival: float, *, otherwise: str = "differs") -> Rule:
@@ -300,7 +303,7 @@ def closer_to(target: float, rival: float, *, otherwise: str = "differs") -> Rul
         near_rival = (e.low > middle) if target < rival else (e.high < middle)
         return "confirmed" if near_target else otherwise if near_rival else "inconclusive"
 
-    return Rule(text, decide)
+    return Rule(text, decide, (middle,))
 
 
 def identity(why: str) -> Rule:
@@ -377,6 +380,7 @@ def claim(
         method=estimate.method,
         samples=estimate.samples,
         rule=rule.text,
+        rule_marks=[float(m) for m in rule.marks],
     )
     return Claim(key, says, source, estimate, unit, rule, verdict, note)
 

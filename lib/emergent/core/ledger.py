@@ -96,8 +96,8 @@ def record(
 
     ``claim`` is the published figure or seed claim the number speaks to, ``source`` its citation
     key in the book's bibliography, ``verdict`` one of :data:`VERDICTS`, and ``note`` a few words on
-    why. ``interval`` holds ``low``, ``high``, ``method``, ``samples`` and ``rule`` when the record
-    comes from a claim. Recording the same key again replaces the earlier value.
+    why. ``interval`` holds ``low``, ``high``, ``method``, ``samples``, ``rule`` and ``rule_marks`` (the
+    values the rule's verdict turns on) when the record comes from a claim. Recording the same key again replaces the earlier value.
     """
     _check_chapter(chapter)
     if chapter not in _begun:
@@ -111,10 +111,11 @@ def record(
         value = _number(key, value)
     if verdict and verdict not in VERDICTS:
         raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}, got {verdict!r}.")
-    unknown = set(interval) - {"low", "high", "method", "samples", "rule"}
+    unknown = set(interval) - {"low", "high", "method", "samples", "rule", "rule_marks"}
     if unknown:
         raise TypeError(
-            f"Unknown ledger fields {sorted(unknown)}; a record may add low, high, method, samples, rule."
+            f"Unknown ledger fields {sorted(unknown)}; a record may add low, high, method, samples, "
+            "rule, rule_marks."
         )
     entry = {
         "key": key,

@@ -6,6 +6,8 @@ ledger and writes one Markdown table (MyST, so citations render) for the book's 
 
 from __future__ import annotations
 
+import numpy as np
+
 from emergent.core.contents import chapters
 from emergent.core.ledger import read_all
 
@@ -59,37 +61,52 @@ def _measured(entry: dict) -> str:
     return text
 
 
-def results_markdown(ledgers: dict[str, dict] | None = None) -> str:
-    """One section per chapter with a table of its records, and where each number came from."""
-    ledgers = read_all() if ledgers is None else ledgers
-    if not ledgers:
-        return "No chapter has recorded results yet: build the chapters first."
+JUDGED = ("confirmed", "differs", "corrected", "refuted", "inconclusive")  # verdicts a rule gave
+VERDICT_COLOURS = {  # Okabe-Ito: told apart with any colour vision
+    "confirmed": "#009E73",
+    "differs": "#E69F00",
+    "corrected": "#CC79A7",
+    "refuted": "#D55E00",
+    "inconclusive": "#999999",
+}
+
+
+def _ordered(ledgers: dict[str, dict]) -> list[tuple[str, str, dict]]:
+    """``(chapter, title, ledger)`` in the book's order; a ledger of an unknown chapter is refused."""
     titles = chapters()
     unknown = set(ledgers) - set(titles)
     if unknown:
         raise ValueError(
             f"Unknown chapters in the ledgers: {sorted(unknown)}; the table of contents has {list(titles)}."
         )
+    return [(c, titles[c], ledgers[c]) for c in titles if c in ledgers]
+
+
+def results_markdown(ledgers: dict[str, dict] | None = None) -> str:
+    """One section per chapter with a table of its records: the verdict first, then what was
+    tested (with its source), the number measured and the rule that judged it."""
+    ledgers = read_all() if ledgers is None else ledgers
+    if not ledgers:
+        return "No chapter has recorded results yet: build the chapters first."
     parts = []
-    for chapter in (c for c in titles if c in ledgers):
-        ledger = ledgers[chapter]
-        parts.append(f"### {titles[chapter]}\n")
+    for _, title, ledger in _ordered(ledgers):
+        parts.append(f"### {title}\n")
         parts.append(
             f"Measured with the `{ledger['profile']}` profile on {ledger['device']} "
             f"({ledger.get('machine', 'unknown machine')}), library version {ledger['library_version']}.\n"
         )
         parts.append(
-            "| quantity | measured [90% interval] | published figure or source claim "
-            "| decision rule, fixed before measuring | verdict, and why |"
+            "| verdict, and why | what was tested | measured [90% interval] "
+            "| decision rule, fixed before measuring |"
         )
-        parts.append("|---|---|---|---|---|")
-        for key, entry in ledger["records"].items():
+        parts.append("|---|---|---|---|")
+        for entry in ledger["records"].values():
             verdict = VERDICT_MARKS.get(entry.get("verdict", ""), "-")
             why = _cell(entry.get("note", ""))
             rule = _cell(entry.get("rule", "")) or "-"
             parts.append(
-                f"| `{key}` | {_measured(entry)} | {_claim(entry)} | {rule} "
-                f"| **{verdict}**{': ' + why if why else ''} |"
+                f"| **{verdict}**{': ' + why if why else ''} | {_claim(entry)} "
+                f"| {_measured(entry)} | {rule} |"
             )
         parts.append("")
     return "\n".join(parts)
@@ -104,3 +121,122 @@ def verdict_counts(ledgers: dict[str, dict] | None = None) -> dict[str, int]:
             verdict = entry.get("verdict") or "none"
             counts[verdict] = counts.get(verdict, 0) + 1
     return counts
+
+
+def verdict_sentence(counts: dict[str, int]) -> str:
+    """The verdict counts as a sentence: the judged claims first, then the numbers not judged."""
+    if not counts:
+        return "No chapter has recorded results yet."
+    judged = {v: counts[v] for v in JUDGED if counts.get(v)}
+    others = {v: n for v, n in counts.items() if v not in JUDGED}
+    total = sum(judged.values())
+    words = {"differs": "differ"} if total != 1 else {}
+    text = (
+        f"Over the whole book, {total} claim{'s were' if total != 1 else ' was'} judged by a rule"
+    )
+    if judged:
+        shown = [f"{n} {words.get(v, v) if n != 1 else v}" for v, n in judged.items()]
+        text += ": " + (", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else shown[0])
+    text += "."
+    if others:
+        described = {
+            "new": "new numbers with no published counterpart",
+            "identity": "identities",
+            "not measured": "not measured in this profile",
+            "none": "plain records",
+        }
+        rest = [f"{n} {described.get(v, v)}" for v, n in others.items()]
+        text += " Besides these, " + ", ".join(rest) + "."
+    return text
+
+
+def _judged_rows(ledgers: dict[str, dict]) -> list[tuple[str, dict]]:
+    rows = []
+    for _, title, ledger in _ordered(ledgers):
+        for entry in ledger["records"].values():
+            if entry.get("verdict") in JUDGED and entry.get("low") is not None:
+                rows.append((title, entry))
+    return rows
+
+
+def _shorten(text: str, length: int = 64) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def forest_plot(ledgers: dict[str, dict] | None = None):
+    """Every judged claim as a row: its 90% interval and value against the values its rule turns
+    on (grey ticks), coloured by verdict and grouped by chapter. Each row has its own scale, since
+    the claims measure different quantities: what a row shows is where the interval lies against
+    its rule. Returns the figure."""
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    ledgers = read_all() if ledgers is None else ledgers
+    rows = _judged_rows(ledgers)
+    if not rows:
+        raise ValueError("No judged claim in the ledgers: build the chapters first.")
+    lines, chapter_rows = [], []  # one line per claim, plus a heading line per chapter
+    for title, entry in rows:
+        if not lines or lines[-1][0] != title:
+            chapter_rows.append(len(lines) + len(chapter_rows))
+        lines.append((title, entry))
+    height = 0.26 * (len(lines) + len(chapter_rows)) + 1.0
+    fig, ax = plt.subplots(figsize=(9.5, height))
+    y, previous = 0, None
+    for title, entry in lines:
+        if title != previous:
+            ax.text(-0.02, y, title, ha="right", va="center", fontweight="bold", fontsize=9)
+            y, previous = y + 1, title
+        _draw_row(ax, y, entry)
+        y += 1
+    ax.set_ylim(y - 0.4, -0.6)
+    ax.set_xlim(0, 1)
+    ax.set_yticks([])
+    ax.set_xticks([])
+    for side in ("left", "right", "top"):
+        ax.spines[side].set_visible(False)
+    ax.set_xlabel(
+        "each row on its own scale: the interval, its value (dot) and the rule's values (ticks)"
+    )
+    handles = [
+        Line2D([], [], color=colour, marker="o", lw=2, label=verdict)
+        for verdict, colour in VERDICT_COLOURS.items()
+    ]
+    ax.legend(
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncol=5,
+        fontsize=8,
+        frameon=False,
+    )
+    fig.tight_layout()
+    return fig
+
+
+def _draw_row(ax, y: float, entry: dict) -> None:
+    value, low, high = entry["value"], entry["low"], entry["high"]
+    marks = [m for m in entry.get("rule_marks", []) if m is not None]
+    points = [low, high, value, *marks]
+    logarithmic = min(points) > 0 and max(points) / min(points) > 100
+    scale = (lambda v: float(np.log10(v))) if logarithmic else float
+    left, right = min(map(scale, points)), max(map(scale, points))
+    pad = 0.08 * (right - left) or 1.0
+
+    def x(v: float) -> float:
+        return (scale(v) - left + pad) / (right - left + 2 * pad)
+
+    colour = VERDICT_COLOURS[entry["verdict"]]
+    ax.plot([x(low), x(high)], [y, y], color=colour, lw=2.2, solid_capstyle="butt")
+    ax.plot([x(value)], [y], "o", color=colour, ms=4.5)
+    for mark in marks:
+        ax.plot([x(mark)] * 2, [y - 0.35, y + 0.35], color="#444444", lw=1)
+    ax.text(
+        -0.02,
+        y,
+        _shorten(entry.get("claim") or entry["key"]),
+        ha="right",
+        va="center",
+        fontsize=7.5,
+    )

@@ -139,16 +139,14 @@ class AttentionOnly(Config):
 
     vocab_size: int = 32  # matches RepeatData
     context: int = 64  # longest sequence (learned position embeddings)
-    layers: int = 2  # 2 can form induction heads; 1 is the control that cannot
-    heads: int = (
-        4  # a few heads give the model room for a previous-token head and an induction head
-    )
-    width: int = 64  # d_model; tiny, so one CPU thread trains it in well under a minute
+    n_layer: int = 2  # 2 can form induction heads; 1 is the control that cannot
+    n_head: int = 4  # room for a previous-token head and an induction head
+    n_embd: int = 64  # the width; tiny, so one CPU thread trains it in well under a minute
 
     def __post_init__(self):
-        check_positive_int(self, "vocab_size", "context", "layers", "heads", "width")
-        if self.width % self.heads:
-            raise ValueError(f"width ({self.width}) must be divisible by heads ({self.heads}).")
+        check_positive_int(self, "vocab_size", "context", "n_layer", "n_head", "n_embd")
+        if self.n_embd % self.n_head:
+            raise ValueError(f"n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head}).")
 
 
 class CausalSelfAttention(nn.Module):
@@ -156,9 +154,9 @@ class CausalSelfAttention(nn.Module):
 
     def __init__(self, shape: AttentionOnly):
         super().__init__()
-        self.heads = shape.heads
-        self.qkv = nn.Linear(shape.width, 3 * shape.width)
-        self.out = nn.Linear(shape.width, shape.width)
+        self.heads = shape.n_head
+        self.qkv = nn.Linear(shape.n_embd, 3 * shape.n_embd)
+        self.out = nn.Linear(shape.n_embd, shape.n_embd)
 
     def forward(
         self, x: torch.Tensor, silenced: Iterable[int] = ()
@@ -181,12 +179,12 @@ class AttentionOnlyTransformer(nn.Module):
     def __init__(self, shape: AttentionOnly):
         super().__init__()
         self.shape = shape
-        self.embed = nn.Embedding(shape.vocab_size, shape.width)
-        self.position = nn.Embedding(shape.context, shape.width)
-        self.norms = nn.ModuleList(nn.LayerNorm(shape.width) for _ in range(shape.layers))
-        self.attention = nn.ModuleList(CausalSelfAttention(shape) for _ in range(shape.layers))
-        self.final_norm = nn.LayerNorm(shape.width)
-        self.unembed = nn.Linear(shape.width, shape.vocab_size, bias=False)
+        self.embed = nn.Embedding(shape.vocab_size, shape.n_embd)
+        self.position = nn.Embedding(shape.context, shape.n_embd)
+        self.norms = nn.ModuleList(nn.LayerNorm(shape.n_embd) for _ in range(shape.n_layer))
+        self.attention = nn.ModuleList(CausalSelfAttention(shape) for _ in range(shape.n_layer))
+        self.final_norm = nn.LayerNorm(shape.n_embd)
+        self.unembed = nn.Linear(shape.n_embd, shape.vocab_size, bias=False)
 
     def forward(
         self,
@@ -205,10 +203,10 @@ class AttentionOnlyTransformer(nn.Module):
             )
         ablate = [tuple(pair) for pair in ablate]
         for layer, head in ablate:
-            if not (0 <= layer < self.shape.layers and 0 <= head < self.shape.heads):
+            if not (0 <= layer < self.shape.n_layer and 0 <= head < self.shape.n_head):
                 raise ValueError(
-                    f"cannot ablate head ({layer}, {head}): the model has layers 0..{self.shape.layers - 1} "
-                    f"and heads 0..{self.shape.heads - 1}."
+                    f"cannot ablate head ({layer}, {head}): the model has layers 0..{self.shape.n_layer - 1} "
+                    f"and heads 0..{self.shape.n_head - 1}."
                 )
         x = self.embed(tokens) + self.position(torch.arange(T, device=tokens.device))  # (B, T, C)
         patterns = []
@@ -282,11 +280,11 @@ def copying_scores(model: AttentionOnlyTransformer) -> torch.Tensor:
     ``sum(eigenvalues) / sum(|eigenvalues|)``: near +1 for a head that raises the logit of the very
     token it attends to (it copies), near -1 for one that suppresses it, near 0 for neither.
     """
-    width, heads = model.shape.width, model.shape.heads
+    width, heads = model.shape.n_embd, model.shape.n_head
     size = width // heads
     embed, unembed = model.embed.weight.double(), model.unembed.weight.double()  # (V, C), (V, C)
     final_gain = model.final_norm.weight.double()
-    scores = torch.zeros(model.shape.layers, heads)
+    scores = torch.zeros(model.shape.n_layer, heads)
     for layer, (norm, attention) in enumerate(zip(model.norms, model.attention)):
         value = attention.qkv.weight[
             2 * width :
@@ -319,9 +317,9 @@ def icl_with_heads_ablated(
     model: AttentionOnlyTransformer, tokens: torch.Tensor, data: "RepeatData"
 ) -> torch.Tensor:
     """(layers, heads) ICL score of the model with one head knocked out at a time."""
-    scores = torch.zeros(model.shape.layers, model.shape.heads)
-    for layer in range(model.shape.layers):
-        for head in range(model.shape.heads):
+    scores = torch.zeros(model.shape.n_layer, model.shape.n_head)
+    for layer in range(model.shape.n_layer):
+        for head in range(model.shape.n_head):
             scores[layer, head] = icl_without(model, tokens, data, [(layer, head)])
     return scores
 
@@ -410,7 +408,7 @@ def train_induction(shape: AttentionOnly, data: RepeatData, recipe: Recipe, prog
         evaluate=evaluate,
         evaluate_at=every(recipe.evaluate_every),
         progress=progress,
-        description=f"{shape.layers}-layer attention-only",
+        description=f"{shape.n_layer}-layer attention-only",
     )
     return model.cpu(), history
 
@@ -420,7 +418,7 @@ def default_setup(layers: int, seed: int = 0) -> tuple[AttentionOnly, RepeatData
     if layers not in (1, 2):
         raise ValueError(f"layers must be 1 or 2, got {layers}.")
     data = RepeatData()
-    shape = AttentionOnly(layers=layers, width=choose(64, 128))
+    shape = AttentionOnly(n_layer=layers, n_embd=choose(64, 128))
     recipe = Recipe(steps=choose(1000, 3000), batch_size=choose(32, 128), seed=seed)
     return shape, data, recipe
 

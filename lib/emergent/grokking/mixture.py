@@ -42,7 +42,7 @@ class MixtureConfig(Config):
     p: int = 31  # a small modulus keeps the grid of runs cheap
     task_examples: int = 400  # modular-addition pairs in the training set (the task's own data)
     lookup_examples: int = 400  # lookup-table pairs in the training set (the competing data)
-    embed_dim: int = 32
+    n_embd: int = 32
     hidden: int = 128  # the "model size" axis
     learning_rate: float = 3e-3
     weight_decay: float = 2.0
@@ -92,11 +92,11 @@ def mixture_data(config: MixtureConfig):
 class MixtureMLP(nn.Module):
     """Like :class:`emergent.grokking.ModularMLP`, with a task embedding concatenated to the operands'."""
 
-    def __init__(self, p: int, embed_dim: int, hidden: int, tasks: int = 2):
+    def __init__(self, p: int, n_embd: int, hidden: int, tasks: int = 2):
         super().__init__()
-        self.embed = nn.Embedding(p, embed_dim)  # residues, shared by both tasks
-        self.task = nn.Embedding(tasks, embed_dim)
-        self.hidden = nn.Linear(3 * embed_dim, hidden)
+        self.embed = nn.Embedding(p, n_embd)  # residues, shared by both tasks
+        self.task = nn.Embedding(tasks, n_embd)
+        self.hidden = nn.Linear(3 * n_embd, hidden)
         self.out = nn.Linear(hidden, p)
 
     def forward(self, rows: torch.Tensor) -> torch.Tensor:
@@ -111,7 +111,7 @@ def train_mixture(config: MixtureConfig, progress: bool = True):
     seed_everything(config.seed)
     train_x, train_y, test_x, test_y = (t.to(device) for t in mixture_data(config))
     is_task = train_x[:, 0] == 0
-    model = MixtureMLP(config.p, config.embed_dim, config.hidden).to(device)
+    model = MixtureMLP(config.p, config.n_embd, config.hidden).to(device)
 
     def loss_at(model, step: int) -> torch.Tensor:
         return F.cross_entropy(model(train_x), train_y)  # full batch
@@ -153,7 +153,7 @@ def mixture_run(config: MixtureConfig, progress: bool = True):
         config.as_dict(),
         lambda: train_mixture(config, progress),
         code=[sys.modules[__name__], modular_addition],
-        build=lambda: MixtureMLP(config.p, config.embed_dim, config.hidden),
+        build=lambda: MixtureMLP(config.p, config.n_embd, config.hidden),
     )
 
 

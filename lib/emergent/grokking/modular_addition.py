@@ -96,12 +96,12 @@ def shuffled_pairs(p: int, generator: torch.Generator) -> tuple[torch.Tensor, to
 class ModularMLP(nn.Module):
     """Embed ``a`` and ``b`` with one shared table, concatenate, one ReLU layer, read out ``p`` logits."""
 
-    def __init__(self, p: int, embed_dim: int = 64, hidden: int = 128):
+    def __init__(self, p: int, n_embd: int = 64, hidden: int = 128):
         super().__init__()
         self.embed = nn.Embedding(
-            p, embed_dim
+            p, n_embd
         )  # (p, d): row r is residue r; the Fourier analysis reads it
-        self.hidden = nn.Linear(2 * embed_dim, hidden)
+        self.hidden = nn.Linear(2 * n_embd, hidden)
         self.out = nn.Linear(hidden, p)
 
     def forward(self, pairs: torch.Tensor) -> torch.Tensor:
@@ -129,13 +129,13 @@ class GrokConfig(Config):
     p: int = 59  # modulus; 59*59 = 3481 pairs is small enough for full-batch steps of a few ms
     fraction: float = 0.5  # share of pairs used for training; below a threshold nothing generalises
     model: str = "mlp"  # "mlp" (CPU-fast) or "transformer" (Nanda et al.'s one-layer recipe)
-    embed_dim: int = 64  # width of the residue embedding (d_model for the transformer)
+    n_embd: int = 64  # width of the residue embedding (the transformer's residual stream)
     hidden: int = 128  # MLP hidden units (d_mlp for the transformer)
     heads: int = 4  # transformer only
     learning_rate: float = 2e-3  # high enough to memorise in ~100 steps
     weight_decay: float = 2.0  # strong decoupled decay: the force that ends the plateau
     beta2: float = 0.98  # as in Nanda et al.; 0.999 makes full-batch training jumpier
-    warmup: int = 10  # linear learning-rate warm-up steps
+    warmup_steps: int = 10  # linear learning-rate warm-up
     steps: int = 3000  # step budget
     stop_after: float = (
         0.0  # stop this many times the generalisation step after generalising (0: never)
@@ -156,7 +156,7 @@ class GrokConfig(Config):
             )
         if not self.learning_rate > 0:
             raise ValueError(f"learning_rate must be positive, got {self.learning_rate!r}.")
-        check_positive_int(self, "embed_dim", "hidden", "heads", "steps", "eval_every", "top_k")
+        check_positive_int(self, "n_embd", "hidden", "heads", "steps", "eval_every", "top_k")
         if self.stop_after < 0:
             raise ValueError(f"stop_after must be >= 0, got {self.stop_after}.")
         if self.progress_frequencies:
@@ -169,8 +169,8 @@ def build_model(config: GrokConfig) -> nn.Module:
     """A freshly initialised model of the configured kind (same seed, same weights)."""
     torch.manual_seed(config.seed)
     if config.model == "mlp":
-        return ModularMLP(config.p, config.embed_dim, config.hidden)
-    return transformer.ModularTransformer(config.p, config.embed_dim, config.heads, config.hidden)
+        return ModularMLP(config.p, config.n_embd, config.hidden)
+    return transformer.ModularTransformer(config.p, config.n_embd, config.heads, config.hidden)
 
 
 def weight_norm(model: nn.Module) -> float:
@@ -239,7 +239,7 @@ def train_grokking(config: GrokConfig, progress: bool = True):
         learning_rate=config.learning_rate,
         weight_decay=config.weight_decay,
         betas=(0.9, config.beta2),
-        warmup_steps=config.warmup,
+        warmup_steps=config.warmup_steps,
         evaluate=evaluate,
         evaluate_at=every(config.eval_every, dense_until=100),
         stop=generalised_long_enough,

@@ -28,30 +28,30 @@ def _gaussian(*shape: int, scale: float) -> nn.Parameter:
 class ModularTransformer(nn.Module):
     """Embed ``[a, b, =]``, one attention + MLP block on the residual stream, unembed the last position."""
 
-    def __init__(self, p: int, d_model: int = 128, heads: int = 4, d_mlp: int = 512):
+    def __init__(self, p: int, n_embd: int = 128, heads: int = 4, d_mlp: int = 512):
         super().__init__()
-        if d_model % heads:
-            raise ValueError(f"d_model ({d_model}) must be divisible by heads ({heads}).")
-        self.p, self.heads, self.d_head = p, heads, d_model // heads
-        root = 1 / math.sqrt(d_model)
-        self.embed = nn.Embedding(p + 1, d_model)  # rows 0..p-1 are residues, row p is "="
+        if n_embd % heads:
+            raise ValueError(f"n_embd ({n_embd}) must be divisible by heads ({heads}).")
+        self.p, self.heads, self.d_head = p, heads, n_embd // heads
+        root = 1 / math.sqrt(n_embd)
+        self.embed = nn.Embedding(p + 1, n_embd)  # rows 0..p-1 are residues, row p is "="
         with torch.no_grad():
             self.embed.weight.normal_(0, root)
-        self.position = _gaussian(3, d_model, scale=root)
+        self.position = _gaussian(3, n_embd, scale=root)
         self.query = _gaussian(
-            d_model, d_model, scale=root
-        )  # all heads side by side: (d_model, heads * d_head)
-        self.key = _gaussian(d_model, d_model, scale=root)
-        self.value = _gaussian(d_model, d_model, scale=root)
-        self.attn_out = _gaussian(d_model, d_model, scale=root)
-        self.mlp_in = nn.Linear(d_model, d_mlp)
-        self.mlp_out = nn.Linear(d_mlp, d_model)
+            n_embd, n_embd, scale=root
+        )  # all heads side by side: (n_embd, heads * d_head)
+        self.key = _gaussian(n_embd, n_embd, scale=root)
+        self.value = _gaussian(n_embd, n_embd, scale=root)
+        self.attn_out = _gaussian(n_embd, n_embd, scale=root)
+        self.mlp_in = nn.Linear(n_embd, d_mlp)
+        self.mlp_out = nn.Linear(d_mlp, n_embd)
         with torch.no_grad():
             self.mlp_in.weight.normal_(0, root)
             self.mlp_in.bias.zero_()
             self.mlp_out.weight.normal_(0, root)
             self.mlp_out.bias.zero_()
-        self.unembed = _gaussian(d_model, p, scale=1 / math.sqrt(p + 1))
+        self.unembed = _gaussian(n_embd, p, scale=1 / math.sqrt(p + 1))
 
     def forward(self, pairs: torch.Tensor) -> torch.Tensor:
         x = self._after_attention(pairs)

@@ -69,13 +69,13 @@ def train_small(
     )
     model = tiny_gpt2(shape, seed=recipe.seed)
     every = max(1, recipe.steps // recipe.checkpoints)
-    warmup = max(1, recipe.steps // 20)
+    warmup_steps = max(1, recipe.steps // 20)
     snapshots = []
 
     def snapshot(m) -> dict:
         done = len(snapshots) * every + every
         rate = recipe.learning_rate * learning_rate_factor(
-            min(done, recipe.steps - 1), recipe.steps, warmup, 0.1
+            min(done, recipe.steps - 1), recipe.steps, warmup_steps, 0.1
         )
         snapshots.append((rate, copy.deepcopy(m.state_dict())))
         return {}
@@ -86,7 +86,7 @@ def train_small(
         recipe.steps,
         learning_rate=recipe.learning_rate,
         weight_decay=0.01,
-        warmup_steps=warmup,
+        warmup_steps=warmup_steps,
         decay_to=0.1,
         clip_grad_norm=1.0,
         evaluate=snapshot,

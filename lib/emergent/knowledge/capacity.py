@@ -91,20 +91,21 @@ def world_bits(kb: KnowledgeBase) -> float:
 
 def capacity_run(
     world: WorldConfig,
-    width: int,
-    layers: int,
+    n_layer: int,
+    n_embd: int,
     exposures: int,
     batch_size: int = 256,
     learning_rate: float = 3e-3,
     seed: int = 0,
 ):
-    """``(kb, model, history)``: a one-fact-per-sentence model of the given size, trained on ``world`` for
-    about ``exposures`` sightings of each fact (cached like the chapter's other fact models)."""
-    heads = head_count(width)
+    """``(model, history)``: a one-fact-per-sentence model of ``n_layer`` blocks of width ``n_embd``,
+    trained on ``world`` for about ``exposures`` sightings of each fact (cached like the chapter's
+    other fact models)."""
+    heads = head_count(n_embd)
     steps = steps_for_exposures(make_knowledge_base(world), exposures, batch_size)
     recipe = FactRecipe(
-        n_layer=layers,
-        n_embd=width,
+        n_layer=n_layer,
+        n_embd=n_embd,
         n_head=heads,
         steps=steps,
         batch_size=batch_size,

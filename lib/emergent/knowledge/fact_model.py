@@ -155,7 +155,8 @@ def book_recipe(design: str = "biographies") -> FactRecipe:
 
 
 def fact_model_run(world: WorldConfig = WorldConfig(), recipe: FactRecipe = FactRecipe()):
-    """``(knowledge base, model, history)``, the model loaded from the cache when trained before.
+    """``(model, history)`` for a model trained on the world's knowledge base, loaded from the cache
+    when trained before. The knowledge base itself is ``make_knowledge_base(world)``.
 
     ``history.extras`` holds the recall on training and on held-out templates, measured once
     after training."""
@@ -166,7 +167,7 @@ def fact_model_run(world: WorldConfig = WorldConfig(), recipe: FactRecipe = Fact
         lambda: train_fact_model(kb, recipe),
         code=[sys.modules[__name__], knowledge_base],
     )
-    return kb, model, history
+    return model, history
 
 
 @torch.no_grad()

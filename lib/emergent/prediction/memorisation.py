@@ -93,20 +93,21 @@ def fact_text(book: FactBook, index: int) -> str:
     return TOKENIZER.decode(ids[index])
 
 
-def learning_rate_for(width: int) -> float:
-    """4e-3 at width 32, inversely proportional to width: as in Tirumala et al.'s runs, a larger model
-    gets a smaller step (one rate for all sizes trains the widest models too fast to stay stable)."""
-    if isinstance(width, bool) or not isinstance(width, int) or width < 1:
-        raise ValueError(f"width must be a positive integer, got {width!r}.")
-    return 4e-3 * 32 / width
+def learning_rate_for(n_embd: int) -> float:
+    """4e-3 at width 32, inversely proportional to the width ``n_embd``: as in Tirumala et al.'s runs,
+    a larger model gets a smaller step (one rate for all sizes trains the widest models too fast to
+    stay stable)."""
+    if isinstance(n_embd, bool) or not isinstance(n_embd, int) or n_embd < 1:
+        raise ValueError(f"n_embd must be a positive integer, got {n_embd!r}.")
+    return 4e-3 * 32 / n_embd
 
 
 @dataclass(frozen=True)
 class Memoriser(Config):
     """One model and how it is trained on the facts. Every field goes into the cache key."""
 
-    width: int = 32
-    layers: int = 2
+    n_embd: int = 32  # the width
+    n_layer: int = 2
     rounds: int = (
         60  # at most this many passes over the facts; a run stops once every group is memorised
     )
@@ -118,19 +119,19 @@ class Memoriser(Config):
     stop_at: float = 0.9  # the run ends when every group's memorised fraction has reached this
 
     def __post_init__(self):
-        check_positive_int(self, "width", "layers", "rounds", "batch_size")
+        check_positive_int(self, "n_embd", "n_layer", "rounds", "batch_size")
         check_positive(self, "learning_rate")
         if not 0 < self.stop_at <= 1:
             raise ValueError(f"Memoriser.stop_at is a fraction in (0, 1], got {self.stop_at!r}.")
 
     def shape(self, book: FactBook) -> TinyGPT2:
-        heads = head_count(self.width)
+        heads = head_count(self.n_embd)
         return TinyGPT2(
             vocab_size=len(ALPHABET),
             n_positions=book.sequence_length,
-            n_layer=self.layers,
+            n_layer=self.n_layer,
             n_head=heads,
-            n_embd=self.width,
+            n_embd=self.n_embd,
         )
 
 
@@ -187,7 +188,7 @@ def train_memoriser(run: Memoriser, book: FactBook, progress: bool = True):
         evaluate_at=lambda done: done % per_round == 0,
         stop=all_memorised,
         progress=progress,
-        description=f"memorise, width {run.width}, seed {run.seed}",
+        description=f"memorise, width {run.n_embd}, seed {run.seed}",
     )
     return model, history
 

@@ -27,7 +27,7 @@ from emergent.prediction.memorisation import (
     memoriser_run,
 )
 from emergent.prediction.text_abilities import text_abilities
-from emergent.scaling.family import ACCOUNTINGS, isoflop_grid, isoflop_run
+from emergent.scaling.isoflop import ACCOUNTINGS, isoflop_grid, isoflop_run
 from emergent.scaling.laws import fit_power_law
 
 # --- the forecasts -------------------------------------------------------------------------------
@@ -99,7 +99,7 @@ def memoriser_runs(widths, seeds, book: FactBook) -> dict:
     """``{(width, seed): (model, history)}``: every width with every seed, trained (or loaded) in
     that order, each with the learning rate of :func:`learning_rate_for` its width."""
     return {
-        (w, s): memoriser_run(Memoriser(width=w, learning_rate=learning_rate_for(w), seed=s), book)
+        (w, s): memoriser_run(Memoriser(n_embd=w, learning_rate=learning_rate_for(w), seed=s), book)
         for w in widths
         for s in seeds
     }

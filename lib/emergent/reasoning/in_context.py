@@ -36,14 +36,14 @@ def icl_widths() -> list[int]:
     return choose(default=[4, 8, 16, 32, 64], full=[4, 8, 16, 32, 64, 128])
 
 
-def icl_member_run(width: int, progress: bool = True):
-    """``(model, history)`` for the two-layer induction model of ``width``, with the emergence chapter's
+def icl_member_run(n_embd: int, progress: bool = True):
+    """``(model, history)`` for the two-layer induction model of width ``n_embd``, with the emergence chapter's
     data and recipe (evaluated less often: only the end is used here). Cached; at that chapter's own
     width it is that chapter's model."""
     shape, data, recipe = default_setup(2)
-    if width == shape.width:
+    if n_embd == shape.n_embd:
         return induction_run(2, progress=progress)
-    shape = replace(shape, width=width, heads=min(shape.heads, max(1, width // 2)))
+    shape = replace(shape, n_embd=n_embd, n_head=min(shape.n_head, max(1, n_embd // 2)))
     recipe = replace(recipe, evaluate_every=recipe.steps // 10)
     config = {
         "task": "repeated-segments, independent uniform tokens",

@@ -8,7 +8,6 @@ under a description of its shape, data and recipe, so the second chapter finds t
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 
 import numpy as np
 import torch
@@ -20,7 +19,7 @@ from emergent.core.family import CHECKPOINTS, FamilyRecipe, train_member
 from emergent.core.models import TinyGPT2, count_parameters, head_count, tiny_gpt2
 from emergent.core.profiles import choose
 from emergent.core.progress import progress_bar
-from emergent.scaling import addition, flops, text_data
+from emergent.scaling import addition
 from emergent.scaling.addition import (
     VOCAB_SIZE,
     AdditionData,
@@ -29,7 +28,6 @@ from emergent.scaling.addition import (
     make_batch,
     held_out_problems,
 )
-from emergent.scaling.laws import steps_for_budget
 
 
 def member_shape(n_layer: int, n_embd: int, data: AdditionData) -> TinyGPT2:
@@ -160,140 +158,6 @@ def family_runs(
         model, history = member_run(shape, data, recipe, progress=progress)
         members.append((shape, model, history))
     return members
-
-
-# ---------------------------------------------------------------------------------------------
-# The IsoFLOP sweep: fixed compute C, traded between size N and tokens D, under two accountings:
-# "kaplan" (C = 6 N D, N without embeddings) and "true" (every matmul counted, N all parameters).
-
-ACCOUNTINGS = ("kaplan", "true")
-# True FLOPs per token are a few times 6 N over the grid's sizes (the scaling chapter prints the ratio
-# for each, and their median): the true budgets are the Kaplan ones times a factor of that order, so
-# that each budget's runs are about as long.
-TRUE_BUDGET_FACTOR = 3.0
-
-
-def isoflop_grid(accounting: str = "kaplan") -> dict[float, list[tuple[int, int]]]:
-    """Compute budgets (FLOPs) and the (layers, width) tried at each, for the active profile.
-
-    Each budget gets sizes around where its optimum is expected, so that loss against log N is a
-    valley whose bottom the sweep brackets. The ``true`` accounting tries the same sizes at budgets
-    :data:`TRUE_BUDGET_FACTOR` times larger.
-    """
-    if accounting not in ACCOUNTINGS:
-        raise ValueError(f"accounting must be one of {', '.join(ACCOUNTINGS)}, got {accounting!r}.")
-    factor = TRUE_BUDGET_FACTOR if accounting == "true" else 1.0
-    return {factor * c: sizes for c, sizes in _kaplan_grid().items()}
-
-
-def _kaplan_grid() -> dict[float, list[tuple[int, int]]]:
-    return choose(
-        # One decade of compute, sized so that the two sweeps fit the chapter's time budget on a
-        # slow 2-core machine; every budget's sizes straddle its optimum.
-        default={
-            6e9: [(1, 4), (1, 8), (1, 16), (2, 16)],
-            2e10: [(1, 6), (1, 8), (1, 16), (2, 16)],
-            6e10: [(1, 12), (1, 16), (2, 16), (2, 24)],
-        },
-        full={
-            1e11: [(1, 8), (1, 12), (1, 16), (2, 16), (2, 24)],
-            4e11: [(1, 12), (1, 16), (2, 16), (2, 24), (2, 32)],
-            1.6e12: [(1, 16), (2, 16), (2, 24), (2, 32), (2, 48)],
-        },
-    )
-
-
-def isoflop_text_data():
-    """The sweep's text: the full profile takes four times the rows per step (and so a quarter of the steps)."""
-    return text_data.TextData(batch_size=choose(default=32, full=128))
-
-
-def text_shape(n_layer: int, n_embd: int, data) -> TinyGPT2:
-    """A byte-level member for the text sweep: same blocks as the family, a 256-symbol alphabet."""
-    return replace(
-        member_shape(n_layer, n_embd, default_data()),
-        vocab_size=text_data.VOCAB_SIZE,
-        n_positions=data.n_positions,
-    )
-
-
-def isoflop_run(
-    compute: float,
-    n_layer: int,
-    n_embd: int,
-    data=None,
-    accounting: str = "kaplan",
-    progress: bool = True,
-):
-    """``(model, row)`` for one run of the sweep: a ``n_layer`` x ``n_embd`` model trained on text for
-    as many tokens as ``compute`` buys under ``accounting`` (cached). The row is described in
-    :func:`isoflop_sweep`."""
-    if accounting not in ACCOUNTINGS:
-        raise ValueError(f"accounting must be one of {', '.join(ACCOUNTINGS)}, got {accounting!r}.")
-    data = data or isoflop_text_data()
-    shape = text_shape(n_layer, n_embd, data)
-    n = non_embedding_parameters(shape)
-    per_token = 6 * n if accounting == "kaplan" else flops.training_flops_per_token(shape)
-    steps = steps_for_budget(
-        compute, per_token / 6, data.tokens_per_batch
-    )  # C = 6 (per_token / 6) D
-    recipe = replace(default_recipe(), steps=steps)
-    config = {
-        "kind": "text-isoflop",
-        "shape": shape.as_dict(),
-        "data": data.as_dict(),
-        "recipe": recipe.as_dict(),
-    }
-    model, history = load_or_train(
-        "text-isoflop",
-        config,
-        lambda: train_member(
-            shape, data, recipe, progress, description=f"C={compute:.0e} L{n_layer} d{n_embd}"
-        ),
-        code=[sys.modules[__name__], text_data, emergent.core.family],
-    )
-    tokens = steps * data.tokens_per_batch
-    return model, {
-        "compute": float(compute),
-        "n_layer": n_layer,
-        "n_embd": n_embd,
-        "N": n,
-        "N_total": flops.total_parameters(shape),
-        "D": tokens,
-        "steps": steps,
-        "flops_kaplan": 6 * n * tokens,
-        "flops_true": flops.training_flops_per_token(shape) * tokens,
-        "loss": text_data.text_test_loss(model, data),
-        "seconds": history.seconds,
-    }
-
-
-def isoflop_sweep(
-    grid=None, data=None, progress: bool = True, accounting: str = "kaplan"
-) -> list[dict]:
-    """Train every (budget, size) pair of ``grid`` for as many tokens of text as the budget buys.
-
-    ``accounting="kaplan"``: a token costs ``6 N`` FLOPs, N the non-embedding parameters.
-    ``accounting="true"``: a token costs :func:`~emergent.scaling.flops.training_flops_per_token`,
-    every matmul including the unembedding and the attention over the context.
-
-    Each row holds the budget ``compute``, the non-embedding ``N`` and all parameters ``N_total``,
-    tokens ``D``, the run's FLOPs under both accountings (``flops_kaplan``, ``flops_true``), training
-    steps, and the held-out test loss (nats per byte). The recipe is the family's, with the run
-    length set by the budget.
-    """
-    if accounting not in ACCOUNTINGS:
-        raise ValueError(f"accounting must be one of {', '.join(ACCOUNTINGS)}, got {accounting!r}.")
-    grid = isoflop_grid(accounting) if grid is None else grid
-    if not grid:
-        raise ValueError("the IsoFLOP grid is empty: give at least one budget with sizes.")
-    pairs = [(c, size) for c, sizes in grid.items() for size in sizes]
-    return [
-        isoflop_run(compute, n_layer, n_embd, data, accounting, progress)[1]
-        for compute, (n_layer, n_embd) in progress_bar(
-            pairs, desc="IsoFLOP sweep", disable=not progress
-        )
-    ]
 
 
 # ---------------------------------------------------------------------------------------------

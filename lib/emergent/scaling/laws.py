@@ -261,7 +261,7 @@ def isoflop_optimum(n, loss, strict: bool = True) -> tuple[float, float]:
 def isoflop_exponent(rows, size: str = "N") -> dict:
     """Fit ``N_opt ~ C^a`` over the budgets of an IsoFLOP sweep, with leave-one-size-out ranges.
 
-    ``rows`` come from :func:`emergent.scaling.family.isoflop_sweep`; ``size`` names the parameter
+    ``rows`` come from :func:`emergent.scaling.isoflop.isoflop_sweep`; ``size`` names the parameter
     count to use (``"N"``, non-embedding, or ``"N_total"``). Each budget's optimum is the vertex of
     a parabola in log N (kept inside the sizes tried); its tokens ``D_opt`` are read off the budget's
     own runs, interpolated in log N. Returns the budgets, optima, which optima are bracketed, the

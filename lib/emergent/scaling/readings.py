@@ -1,7 +1,7 @@
 """Reading the scaling chapter's runs: the knee in the family's losses, the IsoFLOP profiles, and
 where the FLOPs of a tiny model go.
 
-The sweeps come from :func:`emergent.scaling.family.isoflop_sweep` (one row per run); the FLOP
+The sweeps come from :func:`emergent.scaling.isoflop.isoflop_sweep` (one row per run); the FLOP
 counts from :mod:`emergent.scaling.flops`. Nothing here trains: each function reads numbers that
 were measured already, and the plotting functions draw them on an axis the chapter made.
 """
@@ -14,7 +14,8 @@ import numpy as np
 
 from emergent.core.plots import PALETTE
 from emergent.scaling import flops
-from emergent.scaling.family import non_embedding_parameters, text_shape
+from emergent.scaling.family import non_embedding_parameters
+from emergent.scaling.isoflop import text_shape
 from emergent.scaling.laws import isoflop_optimum
 
 # --- the knee in the family's losses ------------------------------------------------------------
