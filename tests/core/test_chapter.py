@@ -97,3 +97,32 @@ def test_glue_hands_plain_numbers_to_the_page(monkeypatch):
     monkeypatch.setitem(sys.modules, "myst_nb", fake)
     chapter.begin("grokking").glue("grokking_share", np.float64(0.25))
     assert glued == {"grokking_share": (0.25, False)} and type(glued["grokking_share"][0]) is float
+
+
+def test_a_judged_comparison_of_trained_models_needs_seeds_or_is_an_illustration(capsys):
+    ch = chapter.begin("scaling")
+    ch.rules(steep=claims.above(0.5))
+    one_model = claims.bootstrap([0.7, 0.8, 0.9, 0.75, 0.85], resamples=200)
+    with pytest.raises(ValueError, match="3 or more training seeds"):
+        ch.claim("alpha", "the law is steep", one_model, "steep", "exponent")
+    with pytest.raises(ValueError, match="evidence='seeds' needs"):
+        ch.claim("alpha", "the law is steep", one_model, "steep", "exponent", evidence="seeds")
+    with pytest.raises(ValueError, match="3 or more training seeds"):  # two seeds are not enough
+        ch.claim("alpha", "the law is steep", over_seeds([0.7, 0.9]), "steep", "exponent")
+    with pytest.raises(ValueError, match="evidence must be one of"):
+        ch.claim("alpha", "the law is steep", one_model, "steep", "exponent", evidence="some")
+    capsys.readouterr()
+
+    ch.claim("alpha", "the law is steep", one_model, "steep", "exponent", evidence="one model")
+    assert ch.verdict("alpha") == "illustration" and ch.reading("alpha") == "confirmed"
+    record = read("scaling")["records"]["alpha"]
+    assert record["verdict"] == "illustration" and record["reading"] == "confirmed"
+    assert record["evidence"] == "one model"
+    assert "**Illustration, not a verdict**" in capsys.readouterr().out
+
+    ch.claim("bits", "3 nats are 4.3 bits", exact(4.33), claims.within(4, 5), "bits",
+             evidence="no training")  # fmt: skip
+    ch.claim("seeded", "the law is steep", over_seeds([0.7, 0.8, 0.9]), "steep", "exponent")
+    ch.claim("count", "a count", exact(3.0), claims.new(), "models")  # unjudged: no evidence
+    assert [ch.verdict(k) for k in ("bits", "seeded", "count")] == ["confirmed"] * 2 + ["new"]
+    assert read("scaling")["records"]["seeded"]["evidence"] == "seeds"

@@ -81,7 +81,7 @@ def test_a_quantity_not_measured_is_recorded_with_its_reason():
 
 
 def test_unknown_record_fields_are_refused():
-    with pytest.raises(TypeError, match="low, high, method"):
+    with pytest.raises(TypeError, match="a record may add evidence, high, low, method"):
         record("scaling", "x", 1, "", width=3)
 
 

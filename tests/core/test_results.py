@@ -123,3 +123,20 @@ def test_forest_plot_draws_each_judged_claim_against_its_rule(tmp_path, monkeypa
 def test_forest_plot_without_judged_claims_says_what_to_do():
     with pytest.raises(ValueError, match="build the chapters first"):
         forest_plot({})
+
+
+def test_an_illustration_shows_what_its_rule_reads_and_is_not_counted_as_judged(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("EMERGENT_RESULTS", str(tmp_path))
+    begin("scaling")
+    claims.claim("scaling", "one", "one model", claims.bootstrap([1.0, 2.0, 3.0, 2.5]),
+                 claims.above(0), "", evidence="one model")  # fmt: skip
+    row = next(line for line in results_markdown().splitlines() if "one model |" in line)
+    assert row.startswith("| **◦ illustration** (one model; the rule reads *confirmed*)")
+    assert verdict_counts() == {"illustration": 1}
+    assert verdict_sentence(verdict_counts()).startswith("Over the whole book, 0 claims were")
+    assert "1 illustration on one trained model" in verdict_sentence(verdict_counts())
+    fig = forest_plot()  # drawn, hollow
+    assert any(line.get_markerfacecolor() == "white" for line in fig.axes[0].lines)
+    plt.close(fig)

@@ -101,8 +101,11 @@ def test_trained_model_knows_and_tracing_finds_the_subject(trained):
     p = kb.prompts()[0]
     trace = tracing.causal_trace(model, p.ids, p.subject, p.answer, noise=noise, samples=5)
     assert trace.total_effect > 0.3  # corrupting the name destroys the fact
-    lens = logit_lens.logit_lens(model, p.ids, p.answer)
-    assert lens["rank"][-1] == 0 and lens["rank"][0] > 0  # known at the end, not at the embeddings
+    # Known at the end, not at the embeddings, over every fact (one fact's rank at the embeddings
+    # only says whether its answer happens to be its relation's commonest one).
+    ranks = np.array([logit_lens.logit_lens(model, q.ids, q.answer)["rank"] for q in kb.prompts()])
+    assert np.mean(ranks[:, -1] == 0) >= 0.95, ranks[:, -1]
+    assert np.mean(ranks[:, 0] == 0) <= 0.5, ranks[:, 0]  # about 1 in the answers per relation
 
 
 @pytest.mark.slow

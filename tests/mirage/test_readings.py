@@ -52,3 +52,24 @@ def test_first_above_finds_the_knee_and_refuses_a_flat_curve():
     assert readings.first_above([0.0, 0.01, 0.3, 0.9], 0.05) == 2
     with pytest.raises(ValueError, match="never rises"):
         readings.first_above([0.0, 0.01], 0.05)
+
+
+def test_largest_step_share_tells_a_jump_from_a_line_without_a_floor():
+    from emergent.mirage.readings import largest_step, largest_step_share
+
+    assert largest_step_share([0, 0, 0, 1]) == 1.0  # all in one step
+    assert largest_step_share([0, 1, 2, 3, 4]) == pytest.approx(0.25)  # a line: 1 / (n - 1)
+    assert largest_step_share([0.5, 0.5, 0.5]) == 0.0
+    assert largest_step([0.1, 0.5, 0.98, 1.0]) == 1
+    with pytest.raises(ValueError, match="at least two models"):
+        largest_step_share([1.0])
+
+
+def test_step_share_gap_is_positive_when_exact_match_jumps_and_edit_distance_falls_steadily():
+    from emergent.mirage.readings import EmergenceRatios
+
+    ratios = EmergenceRatios(np.array([1.0, 2.0, 4.0, 8.0]), resolution=0.01)
+    exact = np.array([[0, 0, 0, 1]] * 5, dtype=float)  # (items, models)
+    edit = np.array([[3, 2, 1, 0]] * 5, dtype=float)  # falls by one each step
+    rows = np.concatenate([exact, edit, exact, exact], axis=1)
+    assert ratios.step_share_gap(rows) == pytest.approx(1 - 1 / 3)

@@ -77,3 +77,26 @@ def test_flop_rows_split_the_true_count_by_part():
         and table[1].startswith("2x16")
         and table[1].endswith(f"{row['true'] / row['six_n']:.1f}")
     )
+
+
+def test_exact_match_over_training_draws_one_line_per_member():
+    import matplotlib.pyplot as plt
+
+    from emergent.core.training import History
+    from emergent.scaling.readings import plot_exact_match_over_training
+
+    def member(rise_at):
+        history = History(losses=[1.0])
+        history.evaluations = [
+            {"step": s, "exact_5": float(s >= rise_at)} for s in range(0, 1001, 100)
+        ]
+        return (None, None, history)
+
+    fig, ax = plt.subplots()
+    plot_exact_match_over_training(ax, [member(300), member(800)], ["1x8", "2x16"], 5)
+    assert [line.get_label() for line in ax.lines] == ["1x8", "2x16"]
+    with pytest.raises(KeyError, match="exact_7"):
+        plot_exact_match_over_training(ax, [member(300)], ["1x8"], 7)
+    with pytest.raises(ValueError, match="one name per member"):
+        plot_exact_match_over_training(ax, [member(300)], [], 5)
+    plt.close(fig)

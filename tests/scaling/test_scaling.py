@@ -103,3 +103,15 @@ def test_bigger_models_learn_text_faster_and_the_sweep_spends_its_budget(tmp_pat
     assert equal_steps[0]["loss"] < small[0]["loss"] - 0.2  # same data, bigger model, lower loss
     with pytest.raises(ValueError, match="empty"):
         isoflop_sweep({}, data)
+
+
+def test_residual_runs_tell_a_patterned_misfit_from_random_signs():
+    from emergent.scaling.laws import residual_runs
+
+    runs, p = residual_runs([1.3, 0.9, 0.2, -0.5, -1.1, -0.8, -0.2, 0.4])  # a bend: 3 runs
+    assert runs == 3 and p < 0.15
+    runs, p = residual_runs([0.3, -0.2, 0.1, -0.4, 0.5, -0.1, 0.2, -0.3])  # alternating: 8 runs
+    assert runs == 8 and p == 1.0
+    assert residual_runs([1, 1, -1, -1])[1] == pytest.approx(2 / 6)  # 2 of 6 orders have 2 runs
+    with pytest.raises(ValueError, match="at least three points"):
+        residual_runs([0.0, 0.0, 1.0])

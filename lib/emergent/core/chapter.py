@@ -114,11 +114,16 @@ class Chapter:
         source: str = "",
         note: str = "",
         show: bool = True,
+        evidence: str | None = None,
     ) -> None:
         """Judge a claim by its rule, record it in the ledger and show it on the page.
 
-        Returns nothing, so a cell that ends with a claim shows it once; read its verdict later
-        with :meth:`verdict`.
+        A rule judges a quantity measured on trained models only over three or more training
+        seeds; otherwise ``evidence="one model"`` states the claim as an illustration (no verdict),
+        and ``evidence="no training"`` declares a number no trained model enters
+        (:func:`emergent.core.claims.check_evidence`). Returns nothing, so a cell that ends with a
+        claim shows it once; read its verdict later with :meth:`verdict`, and what its rule reads
+        on an illustration with :meth:`reading`.
         """
         if key in self.claims:
             raise ValueError(
@@ -129,7 +134,15 @@ class Chapter:
             judged = NotMeasured(key, says, source, estimate.reason)
         else:
             judged = claims.claim(
-                self.slug, key, says, estimate, self.rule(rule), unit, source=source, note=note
+                self.slug,
+                key,
+                says,
+                estimate,
+                self.rule(rule),
+                unit,
+                source=source,
+                note=note,
+                evidence=evidence,
             )
         self.claims[key] = judged
         if show:
@@ -142,6 +155,13 @@ class Chapter:
                 f"no claim {key!r} has been stated yet; stated: {', '.join(self.claims) or 'none'}."
             )
         return self.claims[key].verdict
+
+    def reading(self, key: str) -> str:
+        """What the claim's rule reads on its interval: its verdict, or for an illustration (one
+        trained model) the reading that is not a verdict; ``not measured`` for a missing quantity."""
+        self.verdict(key)  # the same error for a claim not stated yet
+        claim = self.claims[key]
+        return getattr(claim, "reading", "") or claim.verdict
 
     def record(self, key: str, value: float, unit: str, **details) -> None:
         """Record a number in the ledger that no rule judges (see :func:`emergent.core.ledger.record`)."""

@@ -204,6 +204,7 @@ class Rule:
     text: str
     decide: Callable[[Estimate], str]
     marks: tuple[float, ...] = ()  # the values the verdict turns on (drawn on the results page)
+    judges: bool = True  # False for new() and identity(): a number reported, not a verdict
 
     def __str__(self) -> str:
         return self.text
@@ -308,12 +309,66 @@ def closer_to(target: float, rival: float, *, otherwise: str = "differs") -> Rul
 
 def identity(why: str) -> Rule:
     """Not a finding: the number follows from arithmetic (``why`` says from what)."""
-    return Rule(f"an identity, not a finding: {why}", lambda e: "identity")
+    return Rule(f"an identity, not a finding: {why}", lambda e: "identity", judges=False)
 
 
 def new() -> Rule:
     """A number with no published counterpart: reported with its interval, not judged."""
-    return Rule("no published counterpart: reported with its interval, not judged", lambda e: "new")
+    return Rule(
+        "no published counterpart: reported with its interval, not judged",
+        lambda e: "new",
+        judges=False,
+    )
+
+
+# --- evidence: what a judged verdict rests on --------------------------------------------------
+
+MIN_SEEDS = 3  # a verdict on trained models needs its interval over at least this many seeds
+EVIDENCE = {
+    "seeds": "an interval over independent training seeds",
+    "one model": "one trained model per condition: an illustration, not a finding",
+    "no training": "no model trained in the book: arithmetic, an algorithm or published numbers",
+}
+
+
+def over_enough_seeds(estimate: Estimate) -> bool:
+    """Whether the interval is a t-interval over at least :data:`MIN_SEEDS` training seeds."""
+    return estimate.method == "seeds" and estimate.samples >= MIN_SEEDS
+
+
+def check_evidence(key: str, estimate: Estimate, rule: Rule, evidence: str | None) -> str | None:
+    """What a claim's verdict rests on; refuses a judged verdict on trained models without seeds.
+
+    A quantity measured on trained models varies from one training seed to the next, so a rule may
+    judge it only over :data:`MIN_SEEDS` seeds or more (``evidence`` may then be left out). One
+    trained model is declared with ``evidence="one model"``: the claim is then an *illustration*,
+    shown with what the rule reads on that model, and no verdict. ``"no training"`` declares a
+    quantity no trained model enters (arithmetic, an algorithm's own property, published numbers).
+    Unjudged rules (``new``, ``identity``) need no evidence.
+    """
+    if evidence is not None and evidence not in EVIDENCE:
+        raise ValueError(
+            f"claim {key!r}: evidence must be one of {', '.join(map(repr, EVIDENCE))}, "
+            f"got {evidence!r}."
+        )
+    if not rule.judges:
+        return evidence
+    if evidence is None:
+        if over_enough_seeds(estimate):
+            return "seeds"
+        raise ValueError(
+            f"claim {key!r}: a rule may judge a quantity measured on trained models only over "
+            f"{MIN_SEEDS} or more training seeds, and this interval is {estimate.describe()}. "
+            "Give the interval over seeds (claims.over_seeds), or declare what it rests on: "
+            "evidence='one model' reports it as an illustration, evidence='no training' says "
+            "that no trained model enters the number."
+        )
+    if evidence == "seeds" and not over_enough_seeds(estimate):
+        raise ValueError(
+            f"claim {key!r}: evidence='seeds' needs an interval over {MIN_SEEDS} or more seeds "
+            f"(claims.over_seeds), got {estimate.describe()}."
+        )
+    return evidence
 
 
 # --- claims ------------------------------------------------------------------------------------
@@ -331,15 +386,23 @@ class Claim:
     rule: Rule
     verdict: str
     note: str = ""
+    reading: str = ""  # what the rule reads on the estimate (an illustration's only reading)
 
     def _repr_markdown_(self) -> str:
         cite = f" {{cite:p}}`{self.source}`" if self.source else ""
         note = f" ({self.note})" if self.note else ""
+        if self.verdict == "illustration":
+            last = (
+                "**Illustration, not a verdict**: one trained model per condition, so the interval "
+                "leaves out the variation from one training seed to the next; on these models the "
+                f"rule reads *{self.reading}*"
+            )
+        else:
+            last = f"**Verdict: {self.verdict}**"
         return (
             f"**Claim**{cite}: {self.says}  \n"
             f"**Measured**: {self.estimate} {self.unit}{note}  \n"
-            f"**Rule, fixed before measuring**: {self.rule}  \n"
-            f"**Verdict: {self.verdict}**"
+            f"**Rule, fixed before measuring**: {self.rule}  \n" + last
         )
 
     def __repr__(self) -> str:
@@ -355,8 +418,13 @@ def claim(
     unit: str,
     source: str = "",
     note: str = "",
+    evidence: str | None = None,
 ) -> Claim:
-    """Judge one claim by its rule, record it in the chapter's ledger, and return it for display."""
+    """Judge one claim by its rule, record it in the chapter's ledger, and return it for display.
+
+    ``evidence`` says what a judged verdict rests on (see :func:`check_evidence`): left out for an
+    interval over seeds, ``"one model"`` for an illustration, ``"no training"`` where no trained
+    model enters the number."""
     if not isinstance(estimate, Estimate):
         raise TypeError(
             f"claim {key!r} needs an Estimate (over_seeds, bootstrap or exact), got {type(estimate).__name__}."
@@ -365,7 +433,9 @@ def claim(
         raise TypeError(
             f"claim {key!r} needs a Rule (contains, above, below, within, closer_to, identity, new)."
         )
-    verdict = rule.decide(estimate)
+    evidence = check_evidence(key, estimate, rule, evidence)
+    reading = rule.decide(estimate)
+    verdict = "illustration" if evidence == "one model" else reading
     ledger.record(
         chapter,
         key,
@@ -381,8 +451,10 @@ def claim(
         samples=estimate.samples,
         rule=rule.text,
         rule_marks=[float(m) for m in rule.marks],
+        evidence=evidence or "",
+        reading=reading,
     )
-    return Claim(key, says, source, estimate, unit, rule, verdict, note)
+    return Claim(key, says, source, estimate, unit, rule, verdict, note, reading)
 
 
 # --- guarded prose ----------------------------------------------------------------------------

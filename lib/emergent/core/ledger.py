@@ -33,6 +33,7 @@ VERDICTS = (
     "refuted",
     "corrected",
     "inconclusive",
+    "illustration",
     "identity",
     "new",
     "not measured",
@@ -96,8 +97,9 @@ def record(
 
     ``claim`` is the published figure or seed claim the number speaks to, ``source`` its citation
     key in the book's bibliography, ``verdict`` one of :data:`VERDICTS`, and ``note`` a few words on
-    why. ``interval`` holds ``low``, ``high``, ``method``, ``samples``, ``rule`` and ``rule_marks`` (the
-    values the rule's verdict turns on) when the record comes from a claim. Recording the same key again replaces the earlier value.
+    why. ``interval`` holds ``low``, ``high``, ``method``, ``samples``, ``rule``, ``rule_marks`` (the
+    values the rule's verdict turns on), ``evidence`` (what the verdict rests on) and ``reading``
+    (what the rule reads, the only reading of an illustration) when the record comes from a claim. Recording the same key again replaces the earlier value.
     """
     _check_chapter(chapter)
     if chapter not in _begun:
@@ -111,11 +113,11 @@ def record(
         value = _number(key, value)
     if verdict and verdict not in VERDICTS:
         raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}, got {verdict!r}.")
-    unknown = set(interval) - {"low", "high", "method", "samples", "rule", "rule_marks"}
+    fields = {"low", "high", "method", "samples", "rule", "rule_marks", "evidence", "reading"}
+    unknown = set(interval) - fields
     if unknown:
         raise TypeError(
-            f"Unknown ledger fields {sorted(unknown)}; a record may add low, high, method, samples, "
-            "rule, rule_marks."
+            f"Unknown ledger fields {sorted(unknown)}; a record may add {', '.join(sorted(fields))}."
         )
     entry = {
         "key": key,

@@ -17,6 +17,7 @@ VERDICT_MARKS = {
     "differs": "≠ differs",
     "corrected": "✎ corrected",
     "inconclusive": "? inconclusive",
+    "illustration": "◦ illustration",
     "identity": "= identity",
     "new": "• new",
     "not measured": "– not measured",
@@ -68,6 +69,7 @@ VERDICT_COLOURS = {  # Okabe-Ito: told apart with any colour vision
     "corrected": "#CC79A7",
     "refuted": "#D55E00",
     "inconclusive": "#999999",
+    "illustration": "#56B4E9",  # drawn hollow: one trained model, no verdict
 }
 
 
@@ -101,11 +103,13 @@ def results_markdown(ledgers: dict[str, dict] | None = None) -> str:
         )
         parts.append("|---|---|---|---|")
         for entry in ledger["records"].values():
-            verdict = VERDICT_MARKS.get(entry.get("verdict", ""), "-")
+            verdict = f"**{VERDICT_MARKS.get(entry.get('verdict', ''), '-')}**"
+            if entry.get("verdict") == "illustration" and entry.get("reading"):
+                verdict += f" (one model; the rule reads *{entry['reading']}*)"
             why = _cell(entry.get("note", ""))
             rule = _cell(entry.get("rule", "")) or "-"
             parts.append(
-                f"| **{verdict}**{': ' + why if why else ''} | {_claim(entry)} "
+                f"| {verdict}{': ' + why if why else ''} | {_claim(entry)} "
                 f"| {_measured(entry)} | {rule} |"
             )
         parts.append("")
@@ -139,13 +143,20 @@ def verdict_sentence(counts: dict[str, int]) -> str:
         text += ": " + (", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else shown[0])
     text += "."
     if others:
-        described = {
-            "new": "new numbers with no published counterpart",
-            "identity": "identities",
-            "not measured": "not measured in this profile",
-            "none": "plain records",
+        described = {  # (one, several)
+            "illustration": (
+                "illustration on one trained model, which a rule reads but does not judge",
+                "illustrations on one trained model, which a rule reads but does not judge",
+            ),
+            "new": (
+                "new number with no published counterpart",
+                "new numbers with no published counterpart",
+            ),
+            "identity": ("identity", "identities"),
+            "not measured": ("not measured in this profile",) * 2,
+            "none": ("plain record", "plain records"),
         }
-        rest = [f"{n} {described.get(v, v)}" for v, n in others.items()]
+        rest = [f"{n} {described.get(v, (v, v))[n != 1]}" for v, n in others.items()]
         text += " Besides these, " + ", ".join(rest) + "."
     return text
 
@@ -154,7 +165,8 @@ def _judged_rows(ledgers: dict[str, dict]) -> list[tuple[str, dict]]:
     rows = []
     for _, title, ledger in _ordered(ledgers):
         for entry in ledger["records"].values():
-            if entry.get("verdict") in JUDGED and entry.get("low") is not None:
+            shown = entry.get("verdict") in JUDGED or entry.get("verdict") == "illustration"
+            if shown and entry.get("low") is not None:
                 rows.append((title, entry))
     return rows
 
@@ -166,7 +178,8 @@ def _shorten(text: str, length: int = 64) -> str:
 
 def forest_plot(ledgers: dict[str, dict] | None = None):
     """Every judged claim as a row: its 90% interval and value against the values its rule turns
-    on (grey ticks), coloured by verdict and grouped by chapter. Each row has its own scale, since
+    on (grey ticks), coloured by verdict and grouped by chapter; illustrations (one trained model)
+    are drawn hollow. Each row has its own scale, since
     the claims measure different quantities: what a row shows is where the interval lies against
     its rule. Returns the figure."""
     import matplotlib.pyplot as plt
@@ -181,6 +194,7 @@ def forest_plot(ledgers: dict[str, dict] | None = None):
         if not lines or lines[-1][0] != title:
             chapter_rows.append(len(lines) + len(chapter_rows))
         lines.append((title, entry))
+    said = [entry.get("claim") or entry["key"] for _, entry in lines]
     height = 0.26 * (len(lines) + len(chapter_rows)) + 1.0
     fig, ax = plt.subplots(figsize=(9.5, height))
     y, previous = 0, None
@@ -188,7 +202,10 @@ def forest_plot(ledgers: dict[str, dict] | None = None):
         if title != previous:
             ax.text(-0.02, y, title, ha="right", va="center", fontweight="bold", fontsize=9)
             y, previous = y + 1, title
-        _draw_row(ax, y, entry)
+        label = entry.get("claim") or entry["key"]
+        if said.count(label) > 1:  # the same claim measured twice: name which measurement
+            label = f"{entry['key'].replace('_', ' ')}: {label}"
+        _draw_row(ax, y, entry, label)
         y += 1
     ax.set_ylim(y - 0.4, -0.6)
     ax.set_xlim(0, 1)
@@ -200,14 +217,22 @@ def forest_plot(ledgers: dict[str, dict] | None = None):
         "each row on its own scale: the interval, its value (dot) and the rule's values (ticks)"
     )
     handles = [
-        Line2D([], [], color=colour, marker="o", lw=2, label=verdict)
+        Line2D(
+            [],
+            [],
+            color=colour,
+            marker="o",
+            lw=2,
+            label=verdict,
+            mfc="white" if verdict == "illustration" else colour,
+        )
         for verdict, colour in VERDICT_COLOURS.items()
     ]
     ax.legend(
         handles=handles,
         loc="lower center",
         bbox_to_anchor=(0.5, 1.0),
-        ncol=5,
+        ncol=6,
         fontsize=8,
         frameon=False,
     )
@@ -215,7 +240,7 @@ def forest_plot(ledgers: dict[str, dict] | None = None):
     return fig
 
 
-def _draw_row(ax, y: float, entry: dict) -> None:
+def _draw_row(ax, y: float, entry: dict, label: str) -> None:
     value, low, high = entry["value"], entry["low"], entry["high"]
     marks = [m for m in entry.get("rule_marks", []) if m is not None]
     points = [low, high, value, *marks]
@@ -229,13 +254,14 @@ def _draw_row(ax, y: float, entry: dict) -> None:
 
     colour = VERDICT_COLOURS[entry["verdict"]]
     ax.plot([x(low), x(high)], [y, y], color=colour, lw=2.2, solid_capstyle="butt")
-    ax.plot([x(value)], [y], "o", color=colour, ms=4.5)
+    hollow = entry["verdict"] == "illustration"
+    ax.plot([x(value)], [y], "o", color=colour, ms=4.5, mfc="white" if hollow else colour)
     for mark in marks:
         ax.plot([x(mark)] * 2, [y - 0.35, y + 0.35], color="#444444", lw=1)
     ax.text(
         -0.02,
         y,
-        _shorten(entry.get("claim") or entry["key"]),
+        _shorten(label),
         ha="right",
         va="center",
         fontsize=7.5,

@@ -4,12 +4,16 @@ The emergence, grokking and mirage chapters all ask these questions of a trainin
 evaluated steps and a value at each): when the score had made half its change
 (:func:`phase_change_step`, :func:`formation_step`), how many steps the rise from 10% to 90% took
 (:func:`transition_width`), which window of training held most of it (:func:`steepest_rise`), and
-when a value first reached a level (:func:`first_step_reaching`).
+when a value first reached a level (:func:`first_step_reaching`). The convergence check asks the
+opposite of a loss: whether it was still falling when training stopped (:func:`late_change`,
+:func:`still_dropping`).
 """
 
 from __future__ import annotations
 
 import math
+
+import numpy as np
 
 
 def phase_change_step(eval_steps, icl_scores, fraction: float = 0.5) -> int:
@@ -93,3 +97,32 @@ def first_step_reaching(steps, values, level: float = 0.99):
         if value >= level:
             return int(step)
     return None
+
+
+def late_change(steps, losses, tail: float = 0.2) -> float:
+    """The relative fall of a loss over the last ``tail`` of training: ``(L(start of tail) -
+    L(end)) / L(start of tail)``, read at the evaluation nearest to the tail's start.
+
+    A converged run gives about 0; a run cut off while its loss still drops gives more. The book's
+    convergence check (:func:`still_dropping`) flags a run whose late change exceeds a tolerance.
+    """
+    steps, losses = np.asarray(steps, dtype=float), np.asarray(losses, dtype=float)
+    if steps.shape != losses.shape or steps.ndim != 1 or len(steps) < 2:
+        raise ValueError("give one loss per evaluation step, at least two of them.")
+    if not 0 < tail < 1:
+        raise ValueError(f"tail is a fraction of training in (0, 1), got {tail}.")
+    start = steps[-1] - tail * (steps[-1] - steps[0])
+    at = int(np.argmin(np.abs(steps - start)))
+    if at == len(steps) - 1:
+        raise ValueError("no evaluation inside the tail: evaluate the run more often.")
+    return float((losses[at] - losses[-1]) / losses[at])
+
+
+LATE_CHANGE_TOLERANCE = 0.05  # a loss still falling by more than 5% over the last fifth of training
+
+
+def still_dropping(
+    steps, losses, tail: float = 0.2, tolerance: float = LATE_CHANGE_TOLERANCE
+) -> bool:
+    """Whether a run's held-out loss was still falling when training stopped (see :func:`late_change`)."""
+    return late_change(steps, losses, tail) > tolerance

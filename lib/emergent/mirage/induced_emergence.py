@@ -111,4 +111,13 @@ def width_sweep(widths, k: int = 20, recipe: DigitsRecipe = DigitsRecipe()) -> d
         out["accuracy"].append(float(correct.mean()))
         out["p_correct"].append(float(probs[torch.arange(len(y_test)), y_test].mean()))
         out["all_k_correct"].append(all_k_correct(correct, k))
+    out["test_items"] = len(y_test)
     return {key: np.asarray(value) for key, value in out.items()}
+
+
+def vision_resolution(sweep: dict) -> float:
+    """The test set's resolution, one image in how many: the floor of both vision metrics'
+    emergence scores, so that the two are compared on the same footing."""
+    if "test_items" not in sweep:
+        raise KeyError("the sweep has no 'test_items': pass the dict width_sweep returns.")
+    return 1 / int(sweep["test_items"])

@@ -9,6 +9,8 @@ chapter compares:
 - :func:`item_columns` and :class:`EmergenceRatios`: the per-item scores laid side by side, and the
   ratios of emergence scores computed from them, ready for a bootstrap over test items (all models
   resampled together);
+- :func:`largest_step_share`: the share of a curve's movement made in its largest step, a shape
+  measure with no resolution floor;
 - :func:`first_above`: the first member whose score passes a level (the knee of a curve).
 """
 
@@ -115,6 +117,34 @@ class EmergenceRatios:
     def carry_free(self, rows) -> float:
         """On carry-free digits: "all right" over per-digit accuracy."""
         return self.score(self.block(rows, 2)) / self.score(self.block(rows, 3))
+
+    def step_share_gap(self, rows) -> float:
+        """How much more of its change exact match makes in its largest step between neighbouring
+        models than token edit distance does (:func:`largest_step_share` of each; 0 to 1 each)."""
+        em = largest_step_share(self.block(rows, 0).mean(axis=0))
+        ed = largest_step_share(-self.block(rows, 1).mean(axis=0))
+        return em - ed
+
+
+def largest_step_share(values) -> float:
+    """The share of a curve's total movement made in its largest step between neighbours.
+
+    ``values`` are one metric's scores of models sorted by size. 1 means the whole change happens
+    in one step; a straight line over n models gives 1 / (n - 1). Unlike the emergence score, it
+    needs no floor for steps of zero, so no test-set resolution enters it; a flat curve gives 0.
+    """
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 1 or len(values) < 2:
+        raise ValueError(f"give one score per model for at least two models, got {values.shape}.")
+    steps = np.abs(np.diff(values))
+    total = steps.sum()
+    return float(steps.max() / total) if total > 0 else 0.0
+
+
+def largest_step(values) -> int:
+    """Index i of the largest step between neighbours, from model i to model i + 1."""
+    values = np.asarray(values, dtype=float)
+    return int(np.argmax(np.abs(np.diff(values))))
 
 
 def first_above(values, level: float) -> int:

@@ -316,3 +316,21 @@ def steps_for_budget(compute: float, n: int, tokens_per_step: float) -> int:
     if compute <= 0 or n <= 0 or tokens_per_step <= 0:
         raise ValueError("compute, n and tokens_per_step must all be positive.")
     return max(1, round(compute / (6 * n * tokens_per_step)))
+
+
+def residual_runs(residuals) -> tuple[int, float]:
+    """``(runs, p)``: how many runs of one sign the residuals of a fit make, in order of size, and
+    the chance of as few runs if the signs were in random order (an exact Wald-Wolfowitz test).
+
+    A law that fits leaves residuals of random sign; one that bends the wrong way leaves long runs
+    (all positive at both ends, all negative in the middle, say), hence few runs and a small p.
+    """
+    signs = np.sign(np.asarray(residuals, dtype=float))
+    signs = signs[signs != 0]
+    if signs.ndim != 1 or len(signs) < 3:
+        raise ValueError("give the residuals of at least three points, not all zero.")
+    runs = 1 + int(np.sum(signs[1:] != signs[:-1]))
+    positives, n = int(np.sum(signs > 0)), len(signs)
+    orders = [np.isin(np.arange(n), c) for c in itertools.combinations(range(n), positives)]
+    counts = [1 + int(np.sum(order[1:] != order[:-1])) for order in orders]
+    return runs, float(np.mean(np.array(counts) <= runs))

@@ -18,6 +18,31 @@ from emergent.scaling.family import non_embedding_parameters
 from emergent.scaling.isoflop import text_shape
 from emergent.scaling.laws import isoflop_optimum
 
+# --- the family over training ---------------------------------------------------------------------
+
+
+def plot_exact_match_over_training(ax, family, names: list[str], digits: int) -> None:
+    """Exact match on ``digits``-digit held-out problems at each evaluation of every member's
+    training (``family`` as :func:`~emergent.scaling.family.family_runs` returns it), one line per
+    member, so that a knee in size and a knee in training time can be told apart."""
+    if len(names) != len(family):
+        raise ValueError(f"one name per member: {len(names)} names for {len(family)} members.")
+    key = f"exact_{digits}"
+    for i, (name, (_, _, history)) in enumerate(zip(names, family)):
+        if not history.evaluations or key not in history.evaluations[0]:
+            raise KeyError(f"member {name} has no {key!r} in its evaluations.")
+        ax.plot(
+            history.column("step"),
+            history.column(key),
+            "o-",
+            ms=2.5,
+            color=PALETTE[i % len(PALETTE)],
+            label=name,
+        )
+    ax.set_ylim(-0.03, 1.03)
+    ax.legend(fontsize=7, ncol=2)
+
+
 # --- the knee in the family's losses ------------------------------------------------------------
 
 
