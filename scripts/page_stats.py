@@ -5,7 +5,9 @@
 
 Per page: code cells, visible and hidden cells over 15 lines, the share of code lines that build
 Markdown in code, leftover ``claims.claim("<slug>", ...)`` calls and code lines over 100
-characters. The book's own test (tests/test_book.py) holds the chapters to the same limits.
+characters. ``make lint`` runs it with ``--check``. A ``hide-input`` cell counts as visible: its
+code is one click away on the site and in plain view in Colab; only ``remove-input`` and
+``remove-cell`` keep a cell's code off the page.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class PageStats:
     markdown_lines: int
     slug_claims: int
     wide_lines: int
+    unexplained: list[int]  # visible cells over LONG_CELL lines with no comment saying why
 
     @property
     def markdown_share(self) -> float:
@@ -49,6 +52,7 @@ def page_stats(path: Path) -> PageStats:
     notebook = jupytext.read(path)
     cells = [c for c in notebook.cells if c.cell_type == "code"]
     long_visible, long_hidden, lines, markdown, claims_left, wide = [], [], 0, 0, 0, 0
+    unexplained = []
     for index, cell in enumerate(cells):
         source = [line for line in cell.source.splitlines() if line.strip()]
         lines += len(source)
@@ -57,10 +61,20 @@ def page_stats(path: Path) -> PageStats:
         wide += sum(len(line) > LINE_WIDTH for line in source)
         if len(source) > LONG_CELL:
             tags = cell.metadata.get("tags", [])
-            hidden = "remove-input" in tags or "hide-input" in tags or "remove-cell" in tags
+            hidden = "remove-input" in tags or "remove-cell" in tags
             (long_hidden if hidden else long_visible).append(index)
+            if not hidden and not any(line.lstrip().startswith("#") for line in source):
+                unexplained.append(index)
     return PageStats(
-        path.name, len(cells), lines, long_visible, long_hidden, markdown, claims_left, wide
+        path.name,
+        len(cells),
+        lines,
+        long_visible,
+        long_hidden,
+        markdown,
+        claims_left,
+        wide,
+        unexplained,
     )
 
 
@@ -72,7 +86,7 @@ def main(args: list[str]) -> int:
     check = "--check" in args
     pages = [Path(p) for p in args if p != "--check"] or chapter_pages()
     print(f"{'page':34} cells  lines  long(vis)  long(hid)  markdown  claim(slug)  >100 chars")
-    total = PageStats("all", 0, 0, [], [], 0, 0, 0)
+    total = PageStats("all", 0, 0, [], [], 0, 0, 0, [])
     for path in pages:
         s = page_stats(path)
         print(
@@ -83,6 +97,7 @@ def main(args: list[str]) -> int:
             setattr(total, field, getattr(total, field) + getattr(s, field))
         total.long_visible += s.long_visible
         total.long_hidden += s.long_hidden
+        total.unexplained += [f"{s.page} cell {i}" for i in s.unexplained]
     print(
         f"{'all':34} {total.code_cells:5d} {total.code_lines:6d} {len(total.long_visible):10d}"
         f" {len(total.long_hidden):10d} {total.markdown_share:8.1%} {total.slug_claims:12d}"
@@ -98,6 +113,8 @@ def main(args: list[str]) -> int:
         f'{total.slug_claims} claims.claim("<slug>", ...) calls: use the chapter\'s ch.claim'
         * (total.slug_claims > 0),
         f"{total.wide_lines} code lines over {LINE_WIDTH} characters" * (total.wide_lines > 0),
+        f"cells over {LONG_CELL} lines with no comment saying why: {', '.join(total.unexplained)}"
+        * bool(total.unexplained),
     ]
     for problem in filter(None, broken):
         print(f"limit broken: {problem}")

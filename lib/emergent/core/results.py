@@ -161,7 +161,8 @@ def verdict_sentence(counts: dict[str, int]) -> str:
     return text
 
 
-def _judged_rows(ledgers: dict[str, dict]) -> list[tuple[str, dict]]:
+def _plotted_rows(ledgers: dict[str, dict]) -> list[tuple[str, dict]]:
+    """``(chapter title, record)`` of every judged claim and every illustration, in book order."""
     rows = []
     for _, title, ledger in _ordered(ledgers):
         for entry in ledger["records"].values():
@@ -186,19 +187,15 @@ def forest_plot(ledgers: dict[str, dict] | None = None):
     from matplotlib.lines import Line2D
 
     ledgers = read_all() if ledgers is None else ledgers
-    rows = _judged_rows(ledgers)
+    rows = _plotted_rows(ledgers)
     if not rows:
         raise ValueError("No judged claim in the ledgers: build the chapters first.")
-    lines, chapter_rows = [], []  # one line per claim, plus a heading line per chapter
-    for title, entry in rows:
-        if not lines or lines[-1][0] != title:
-            chapter_rows.append(len(lines) + len(chapter_rows))
-        lines.append((title, entry))
-    said = [entry.get("claim") or entry["key"] for _, entry in lines]
-    height = 0.26 * (len(lines) + len(chapter_rows)) + 1.0
+    said = [entry.get("claim") or entry["key"] for _, entry in rows]
+    headings = len({title for title, _ in rows})  # one line per chapter above its claims
+    height = 0.26 * (len(rows) + headings) + 1.0
     fig, ax = plt.subplots(figsize=(9.5, height))
     y, previous = 0, None
-    for title, entry in lines:
+    for title, entry in rows:
         if title != previous:
             ax.text(-0.02, y, title, ha="right", va="center", fontweight="bold", fontsize=9)
             y, previous = y + 1, title

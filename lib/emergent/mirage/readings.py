@@ -114,10 +114,6 @@ class EmergenceRatios:
         """Exact match's emergence score over token edit distance's."""
         return self.exact_match(rows) / self.edit_distance(rows)
 
-    def carry_free(self, rows) -> float:
-        """On carry-free digits: "all right" over per-digit accuracy."""
-        return self.score(self.block(rows, 2)) / self.score(self.block(rows, 3))
-
     def step_share_gap(self, rows) -> float:
         """How much more of its change exact match makes in its largest step between neighbouring
         models than token edit distance does (:func:`largest_step_share` of each; 0 to 1 each)."""

@@ -121,8 +121,8 @@ def isoflop_point(
     model, history = isoflop_run(compute, n_layer, n_embd, data, accounting, progress)
     shape = text_shape(n_layer, n_embd, data)
     n = family.non_embedding_parameters(shape)
-    steps = history.extras["tokens"] // data.tokens_per_batch
-    tokens = steps * data.tokens_per_batch
+    tokens = history.extras["tokens"]  # steps x tokens per batch, recorded by train_member
+    steps = tokens // data.tokens_per_batch
     return {
         "compute": float(compute),
         "n_layer": n_layer,
