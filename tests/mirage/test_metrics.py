@@ -169,6 +169,10 @@ def test_on_the_trained_family_exact_match_looks_emergent_and_edit_distance_does
     )  # near zero, then a jump
     mean_error = np.mean(np.abs(scores["accuracy_to_the_L"] - scores["exact_match"]))
     assert mean_error < 0.1, mean_error  # exact match ≈ p^L
+    # the theorem's p^L is the geometric mean over items of each item's chance of being sampled
+    # right; the sampled exact match is their arithmetic mean, so it is never smaller
+    assert np.all(scores["p_geometric_to_the_L"] <= scores["sampled_exact_match"] + 1e-9)
+    assert np.all((scores["sampled_exact_match"] >= 0) & (scores["sampled_exact_match"] <= 1))
 
 
 from hypothesis import given, settings  # noqa: E402

@@ -1,15 +1,13 @@
 import numpy as np
 import pytest
 from emergent.mirage import readings
-from emergent.mirage.metrics import emergence_score
 
 
 def _scores(models=4, lengths=2, items=10):
     """Scores shaped as score_family returns them: (models, lengths) means and per-item arrays."""
     rng = np.random.default_rng(0)
-    per_item = {block: rng.random((models, lengths, items)) for block in readings.ITEM_BLOCKS}
     means = {key: rng.random((models, lengths)) for key, _ in readings.ORIENTED.values()}
-    return {**means, **per_item}
+    return {**means, "p_geometric": rng.random((models, lengths))}
 
 
 def test_oriented_metrics_negate_edit_distance_only():
@@ -34,20 +32,6 @@ def test_emergence_table_scores_every_length():
     assert "L=2" in readings.format_table(table, [2, 3])
 
 
-def test_item_columns_and_ratios_agree_with_the_scores_of_the_means():
-    scores, models = _scores(), 4
-    rows = readings.item_columns(scores, 1)
-    assert rows.shape == (10, 4 * models)
-    ratios = readings.EmergenceRatios(np.arange(1, models + 1), resolution=0.1)
-    exact = emergence_score(ratios.scale, scores["exact_match_items"][:, 1].mean(axis=1), 0.1)
-    edit = emergence_score(ratios.scale, -scores["edit_distance_items"][:, 1].mean(axis=1), 0.1)
-    assert ratios.exact_match(rows) == pytest.approx(exact)
-    assert ratios.edit_distance(rows) == pytest.approx(edit)
-    assert ratios.sharp_to_smooth(rows) == pytest.approx(exact / edit)
-    with pytest.raises(ValueError, match="models"):
-        ratios.score(rows)
-
-
 def test_first_above_finds_the_knee_and_refuses_a_flat_curve():
     assert readings.first_above([0.0, 0.01, 0.3, 0.9], 0.05) == 2
     with pytest.raises(ValueError, match="never rises"):
@@ -66,10 +50,26 @@ def test_largest_step_share_tells_a_jump_from_a_line_without_a_floor():
 
 
 def test_step_share_gap_is_positive_when_exact_match_jumps_and_edit_distance_falls_steadily():
-    from emergent.mirage.readings import EmergenceRatios
+    scores = {
+        "exact_match": np.array([[0, 0, 0, 1]], dtype=float).T,  # (models, lengths)
+        "edit_distance": np.array([[3, 2, 1, 0]], dtype=float).T,  # falls by one each step
+    }
+    assert readings.step_share_gap(scores, 0) == pytest.approx(1 - 1 / 3)
 
-    ratios = EmergenceRatios(np.array([1.0, 2.0, 4.0, 8.0]), resolution=0.01)
-    exact = np.array([[0, 0, 0, 1]] * 5, dtype=float)  # (items, models)
-    edit = np.array([[3, 2, 1, 0]] * 5, dtype=float)  # falls by one each step
-    rows = np.concatenate([exact, edit, exact, exact], axis=1)
-    assert ratios.step_share_gap(rows) == pytest.approx(1 - 1 / 3)
+
+def test_per_token_loss_is_minus_the_log_of_the_geometric_mean_probability():
+    scores = _scores()
+    assert np.allclose(readings.per_token_loss(scores, 1), -np.log(scores["p_geometric"][:, 1]))
+
+
+def test_a_power_law_has_one_local_exponent_and_a_knee_does_not():
+    n = np.geomspace(1e3, 1e5, 6)
+    smooth = 5.0 * n**-0.3
+    assert np.allclose(readings.local_exponents(n, smooth), -0.3)
+    assert readings.steepest_to_typical(n, smooth) == pytest.approx(1.0)
+    knee = np.array([2.0, 1.9, 1.8, 0.05, 0.045, 0.04])  # one step holds most of the fall
+    assert readings.steepest_to_typical(n, knee) > 10
+    flat_then_drop = np.array([1.0, 1.0, 1.0, 1.0, 0.1, 0.1])  # median fall 0: floored, not inf
+    assert np.isfinite(readings.steepest_to_typical(n, flat_then_drop))
+    with pytest.raises(ValueError, match="increasing"):
+        readings.local_exponents(n[::-1], smooth)

@@ -102,8 +102,9 @@ def test_forecasts_look_ahead_only_and_name_what_is_missing():
     members = members_from([1.0] * 5, [0.0] * 5)
     with pytest.raises(ValueError, match="must be larger than every model"):
         fc.loss_extrapolation(members, 10_000, digits=5)
-    with pytest.raises(ValueError, match="at least 4 smaller models"):
-        fc.loss_extrapolation(members[:3], TARGET, digits=5)
+    abstained = fc.loss_extrapolation(members[:3], TARGET, digits=5)
+    assert not abstained.decided and "fewer than four sizes" in abstained.note
+    assert not fc.loss_threshold(members[:3], TARGET, digits=5).decided
     with pytest.raises(KeyError, match="exact_3"):
         fc.naive_extrapolation(members, TARGET, digits=3)
     with pytest.raises(ValueError, match="at least 1 token"):

@@ -100,3 +100,24 @@ def test_exact_match_over_training_draws_one_line_per_member():
     with pytest.raises(ValueError, match="one name per member"):
         plot_exact_match_over_training(ax, [member(300)], [], 5)
     plt.close(fig)
+
+
+def test_late_changes_flag_the_run_of_one_seed_that_is_still_falling():
+    import numpy as np
+
+    from emergent.core.models import TinyGPT2
+    from emergent.core.training import History
+    from emergent.scaling.readings import late_changes, member_names
+
+    def run(width, drop_at):
+        history = History(losses=[1.0])
+        history.evaluations = [
+            {"step": s, "loss": 2.0 if s < drop_at else 0.1} for s in range(0, 1001, 100)
+        ]
+        return (TinyGPT2(n_layer=2, n_head=width // 4, n_embd=width), None, history)
+
+    families = {0: [run(8, 300), run(16, 200)], 1: [run(8, 1000), run(16, 300)]}
+    late = late_changes(families)
+    assert late.shape == (2, 2)
+    assert np.array_equal(late > 0.05, [[False, False], [True, False]])
+    assert member_names(families[0]) == ["2x8", "2x16"]

@@ -105,13 +105,30 @@ def test_bigger_models_learn_text_faster_and_the_sweep_spends_its_budget(tmp_pat
         isoflop_sweep({}, data)
 
 
-def test_residual_runs_tell_a_patterned_misfit_from_random_signs():
-    from emergent.scaling.laws import residual_runs
+def test_lack_of_fit_tells_a_bent_curve_from_seed_noise():
+    rng = np.random.default_rng(0)
+    n = np.geomspace(1e3, 1e5, 6)
+    smooth = scaling.power_law(n, 0.1, 50.0, 0.5)
+    noisy = smooth * np.exp(rng.normal(0, 0.05, (3, len(n))))  # three seeds around one law
+    fit = scaling.fit_power_law(n, noisy.mean(axis=0), bootstrap=0)
+    assert scaling.lack_of_fit(n, noisy, fit)[1] > 0.05
+    knee = np.array([2.0, 1.9, 1.8, 0.05, 0.045, 0.04]) * np.exp(rng.normal(0, 0.05, (3, 6)))
+    fit = scaling.fit_power_law(n, knee.mean(axis=0), bootstrap=0)
+    F, p = scaling.lack_of_fit(n, knee, fit)
+    assert F > 10 and p < 0.01
+    with pytest.raises(ValueError, match="at least 2 seeds"):
+        scaling.lack_of_fit(n, knee[:1], fit)
 
-    runs, p = residual_runs([1.3, 0.9, 0.2, -0.5, -1.1, -0.8, -0.2, 0.4])  # a bend: 3 runs
-    assert runs == 3 and p < 0.15
-    runs, p = residual_runs([0.3, -0.2, 0.1, -0.4, 0.5, -0.1, 0.2, -0.3])  # alternating: 8 runs
-    assert runs == 8 and p == 1.0
-    assert residual_runs([1, 1, -1, -1])[1] == pytest.approx(2 / 6)  # 2 of 6 orders have 2 runs
-    with pytest.raises(ValueError, match="at least three points"):
-        residual_runs([0.0, 0.0, 1.0])
+
+def test_parametric_fit_recovers_a_known_surface_and_its_exponent():
+    rng = np.random.default_rng(0)
+    n = np.repeat(np.geomspace(1e3, 1e5, 4), 4)
+    d = np.tile(np.geomspace(1e6, 1e8, 4), 4)
+    truth = scaling.chinchilla_loss(n, d, E=0.8, A=60.0, B=900.0, alpha=0.4, beta=0.35)
+    fit = scaling.fit_parametric_loss(n, d, truth * np.exp(rng.normal(0, 0.002, len(n))))
+    assert fit.alpha == pytest.approx(0.4, abs=0.05) and fit.beta == pytest.approx(0.35, abs=0.05)
+    assert fit.a == pytest.approx(0.35 / 0.75, abs=0.04)
+    assert len(fit.a_refits) == 200 and np.all(np.isfinite(fit.a_refits))
+    assert np.quantile(fit.a_refits, 0.05) < fit.a < np.quantile(fit.a_refits, 0.95)
+    with pytest.raises(ValueError, match="at least 6 points"):
+        scaling.fit_parametric_loss(n[:5], d[:5], truth[:5])

@@ -114,6 +114,11 @@ def _ready(model: GPT2LMHeadModel) -> GPT2LMHeadModel:
     return model.eval()
 
 
+def non_embedding_parameters(shape: "TinyGPT2") -> int:
+    """Kaplan's N for a model of ``shape``: parameters outside the token and position tables."""
+    return count_parameters(tiny_gpt2(shape), embeddings=False)
+
+
 def count_parameters(model: torch.nn.Module, embeddings: bool = True) -> int:
     """Number of parameters. ``embeddings=False`` leaves out token and position embeddings.
 

@@ -100,11 +100,16 @@ def first_step_reaching(steps, values, level: float = 0.99):
 
 
 def late_change(steps, losses, tail: float = 0.2) -> float:
-    """The relative fall of a loss over the last ``tail`` of training: ``(L(start of tail) -
-    L(end)) / L(start of tail)``, read at the evaluation nearest to the tail's start.
+    """The share of a run's whole fall in loss made over its last ``tail`` of training:
+    ``(L(start of tail) - L(end)) / (L(first evaluation) - L(end))``, with the tail's start read at
+    the evaluation nearest to it.
 
-    A converged run gives about 0; a run cut off while its loss still drops gives more. The book's
-    convergence check (:func:`still_dropping`) flags a run whose late change exceeds a tolerance.
+    A converged run gives about 0; a run cut off while its loss still drops gives more. A share of
+    the whole fall, not a relative change of the loss: a solved run whose loss keeps halving at 0.001
+    is not mid-drop in any sense that matters, and a run that did not fall at all (or rose) gives 0.
+    The book's convergence check (:func:`still_dropping`) flags a run whose late change exceeds a
+    tolerance. Only what happened within the run can be read: a loss flat at the end may still fall
+    later, in a transition the budget never reached.
     """
     steps, losses = np.asarray(steps, dtype=float), np.asarray(losses, dtype=float)
     if steps.shape != losses.shape or steps.ndim != 1 or len(steps) < 2:
@@ -115,10 +120,13 @@ def late_change(steps, losses, tail: float = 0.2) -> float:
     at = int(np.argmin(np.abs(steps - start)))
     if at == len(steps) - 1:
         raise ValueError("no evaluation inside the tail: evaluate the run more often.")
-    return float((losses[at] - losses[-1]) / losses[at])
+    whole = losses[0] - losses[-1]
+    if whole <= 0:
+        return 0.0
+    return float(max(0.0, losses[at] - losses[-1]) / whole)
 
 
-LATE_CHANGE_TOLERANCE = 0.05  # a loss still falling by more than 5% over the last fifth of training
+LATE_CHANGE_TOLERANCE = 0.05  # over 5% of the whole fall made in the last fifth of training
 
 
 def still_dropping(

@@ -30,10 +30,11 @@ GROUPS = {
     "other_heads": ("other_heads_patch_effect", "no other head carries it"),
     "carry_MLP": (
         "carry_mlp_patch_effect",
-        "one MLP layer computes the carry from what the heads brought",
+        "the carry passes through one MLP layer",
     ),
     "a_few_neurons": ("carry_top8_neurons_patch_effect", "a handful of neurons compute the carry"),
 }
+
 FEW_NEURONS = 8  # "a handful": the strongest neurons patched together in the last group
 NEURON_COUNTS = (
     1,

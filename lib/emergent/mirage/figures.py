@@ -13,25 +13,27 @@ from emergent.core.plots import PALETTE, labelled, small_multiples
 from emergent.mirage.carry_reading import CarryCircuit
 
 
-def prediction_against_measurement(scale, lengths, measured, from_accuracy, from_probability):
-    """Left: p^L against measured exact match (o: p = accuracy, x: p = probability); right: the error
-    of the accuracy-based prediction against model size. Arrays are (models, lengths)."""
+def prediction_against_measurement(scale, lengths, greedy, from_accuracy, sampled, from_theorem):
+    """Left: each p^L against the exact match it predicts (o: per-token accuracy against greedy
+    answers; x: the theorem's p against sampled answers); right: both errors against model size.
+    Arrays are (models, lengths)."""
     fig, axes = small_multiples(2, columns=2, width=4.2, height=3.2)
     for j, L in enumerate(lengths):
-        axes[0].plot(measured[:, j], from_accuracy[:, j], "o", color=PALETTE[j], label=f"L = {L}")
-        axes[0].plot(measured[:, j], from_probability[:, j], "x", color=PALETTE[j])
-        axes[1].plot(scale, from_accuracy[:, j] - measured[:, j], "o-", ms=3, color=PALETTE[j])
+        axes[0].plot(greedy[:, j], from_accuracy[:, j], "o", color=PALETTE[j], label=f"L = {L}")
+        axes[0].plot(sampled[:, j], from_theorem[:, j], "x", color=PALETTE[j])
+        axes[1].plot(scale, from_accuracy[:, j] - greedy[:, j], "o-", ms=3, color=PALETTE[j])
+        axes[1].plot(scale, from_theorem[:, j] - sampled[:, j], "x--", ms=4, color=PALETTE[j])
     axes[0].plot([0, 1], [0, 1], color="grey", lw=1, ls="--")
     axes[0].legend(fontsize=7)
     labelled(
         axes[0],
-        "Prediction vs measurement (o: accuracy, x: probability)",
+        "Prediction vs measurement (o: greedy, x: sampled)",
         "measured exact match",
         "predicted $p^L$",
     )
     labelled(
         axes[1],
-        "Error of the prediction (p = accuracy)",
+        "Error of each prediction (o: greedy, x: sampled)",
         "non-embedding parameters N",
         "$p^L$ − measured",
         xlog=True,

@@ -313,7 +313,8 @@ def score_family(
     digits (the answer has one token more). Returns arrays of shape ``(members, lengths)``:
     exact match, per-digit accuracy, token edit distance, log-probability of the target, the
     exact match and per-digit accuracy on the digits that need no carry (a control), the arithmetic and geometric mean
-    per-token probability ``p`` with the predictions ``p^L`` from each, the same prediction from the per-token
+    per-token probability ``p`` with the predictions ``p^L`` from each, the exact match that sampling at
+    temperature 1 would get on average (``sampled_exact_match``, computed exactly), the same prediction from the per-token
     *accuracy*, and the independence check (product of per-position accuracies, error correlation);
     the per-item scores behind exact match, edit distance and the control, shape ``(members, lengths, count)``; plus ``N`` and
     ``answer_length``.
@@ -338,6 +339,7 @@ def score_family(
         "p_to_the_L",
         "p_geometric",
         "p_geometric_to_the_L",
+        "sampled_exact_match",
         "carry_free_exact_match",
         "carry_free_accuracy",
         "accuracy_to_the_L",
@@ -381,6 +383,10 @@ def score_family(
             out["p_geometric_to_the_L"][i, j] = exact_match_prediction(
                 p_geometric, answer_length(digits)
             )
+            # Sampling at temperature 1 writes the whole answer right with probability the product
+            # of the right digits' probabilities given the right digits before them: the exact
+            # match the theorem's p^L speaks of, computed exactly rather than by drawing samples.
+            out["sampled_exact_match"][i, j] = float(probs["p_correct"].prod(axis=1).mean())
             check = independence_check(probs["argmax"] == probs["target"])
             out["accuracy_to_the_L"][i, j] = check["mean_to_the_L"]
             out["product_of_positions"][i, j] = check["product_of_positions"]

@@ -6,17 +6,16 @@ chapter compares:
 
 - :func:`oriented_metrics`: each metric turned so that higher is better (edit distance negated);
 - :func:`emergence_table`: the BIG-bench emergence score of every metric at every answer length;
-- :func:`item_columns` and :class:`EmergenceRatios`: the per-item scores laid side by side, and the
-  ratios of emergence scores computed from them, ready for a bootstrap over test items (all models
-  resampled together);
+- :func:`step_share_gap`: how much more of its change exact match makes in one step than edit
+  distance, one number per trained family (so that seeds give its interval);
 - :func:`largest_step_share`: the share of a curve's movement made in its largest step, a shape
   measure with no resolution floor;
-- :func:`first_above`: the first member whose score passes a level (the knee of a curve).
+- :func:`first_above`: the first member whose score passes a level (the knee of a curve);
+- :func:`local_exponents` and :func:`steepest_to_typical`: the theorem's premise tested on the loss
+  itself, since a power law falls with one exponent at every size.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -28,17 +27,9 @@ ORIENTED = {
     "per-digit accuracy": ("per_digit_accuracy", 1),
     "- edit distance": ("edit_distance", -1),
     "log P(target)": ("log_probability", 1),
-    "control: carry-free all right": ("carry_free_exact_match", 1),
-    "control: carry-free digits": ("carry_free_accuracy", 1),
+    "carry-free digits, all right": ("carry_free_exact_match", 1),
+    "carry-free digits, fraction": ("carry_free_accuracy", 1),
 }
-
-# the per-item blocks behind the two ratios, in the order item_columns lays them side by side
-ITEM_BLOCKS = (
-    "exact_match_items",
-    "edit_distance_items",
-    "carry_free_exact_match_items",
-    "carry_free_accuracy_items",
-)
 
 
 def oriented_metrics(scores: dict) -> dict[str, np.ndarray]:
@@ -69,57 +60,20 @@ def format_table(table: dict[str, list[float]], lengths) -> str:
     return "\n".join(lines)
 
 
-def item_columns(scores: dict, length_index: int) -> np.ndarray:
-    """(test items, 4 x models): the per-item scores of :data:`ITEM_BLOCKS` at one answer length,
-    side by side, so that one bootstrap row resamples the same item under every metric and model."""
-    return np.concatenate([scores[block][:, length_index].T for block in ITEM_BLOCKS], axis=1)
+def step_share_gap(scores: dict, length_index: int) -> float:
+    """How much more of its change exact match makes in its largest step between neighbouring
+    members than token edit distance does, at one answer length (:func:`largest_step_share` of
+    each, 0 to 1 each): one number per trained family, so that seeds give its interval."""
+    em = largest_step_share(scores["exact_match"][:, length_index])
+    ed = largest_step_share(-scores["edit_distance"][:, length_index])
+    return em - ed
 
 
-@dataclass(frozen=True)
-class EmergenceRatios:
-    """Emergence scores computed from rows of :func:`item_columns` (a bootstrap's resampled items).
-
-    ``scale`` is the models' sizes and ``resolution`` the test set's (one item in how many).
-    """
-
-    scale: np.ndarray
-    resolution: float
-
-    @property
-    def models(self) -> int:
-        return len(self.scale)
-
-    def score(self, items, sign: int = 1) -> float:
-        """The emergence score of the per-model means of ``items`` (test items, models)."""
-        items = np.asarray(items, dtype=float)
-        if items.ndim != 2 or items.shape[1] != self.models:
-            raise ValueError(
-                f"items must be (test items, {self.models} models), got shape {items.shape}."
-            )
-        return emergence_score(self.scale, sign * items.mean(axis=0), resolution=self.resolution)
-
-    def block(self, rows, which: int) -> np.ndarray:
-        """Block ``which`` (0: exact match, 1: edit distance, 2, 3: the carry-free controls) of ``rows``."""
-        m = self.models
-        return np.asarray(rows)[:, which * m : (which + 1) * m]
-
-    def exact_match(self, rows) -> float:
-        return self.score(self.block(rows, 0))
-
-    def edit_distance(self, rows) -> float:
-        """The emergence score of token edit distance, negated so that higher is better."""
-        return self.score(self.block(rows, 1), sign=-1)
-
-    def sharp_to_smooth(self, rows) -> float:
-        """Exact match's emergence score over token edit distance's."""
-        return self.exact_match(rows) / self.edit_distance(rows)
-
-    def step_share_gap(self, rows) -> float:
-        """How much more of its change exact match makes in its largest step between neighbouring
-        models than token edit distance does (:func:`largest_step_share` of each; 0 to 1 each)."""
-        em = largest_step_share(self.block(rows, 0).mean(axis=0))
-        ed = largest_step_share(-self.block(rows, 1).mean(axis=0))
-        return em - ed
+def per_token_loss(scores: dict, length_index: int) -> np.ndarray:
+    """Each member's cross-entropy per answer token (nats) at one answer length: minus the log of
+    the theorem's p, the geometric mean of the right digit's probability that
+    :func:`~emergent.mirage.metrics.score_family` records as ``p_geometric``."""
+    return -np.log(scores["p_geometric"][:, length_index])
 
 
 def largest_step_share(values) -> float:
@@ -152,3 +106,34 @@ def first_above(values, level: float) -> int:
             f"no value exceeds {level}: the curve never rises past it ({values.tolist()})."
         )
     return int(above[0])
+
+
+FLATTEST_SLOPE = 0.01  # a loss falling by 1% per e-fold of size, or less, is flat for this purpose
+
+
+def local_exponents(scale, loss) -> np.ndarray:
+    """The slope of log loss against log scale between each pair of neighbouring models.
+
+    A power law ``loss = (N / c)^alpha`` has the same slope, ``alpha``, between every pair.
+    """
+    scale, loss = np.asarray(scale, dtype=float), np.asarray(loss, dtype=float)
+    if scale.ndim != 1 or scale.shape != loss.shape or len(scale) < 3:
+        raise ValueError(
+            f"give one size and one loss per model for at least three models, got shapes "
+            f"{scale.shape} and {loss.shape}."
+        )
+    if (scale <= 0).any() or (loss <= 0).any() or (np.diff(scale) <= 0).any():
+        raise ValueError("sizes must be positive and increasing, and losses positive.")
+    return np.diff(np.log(loss)) / np.diff(np.log(scale))
+
+
+def steepest_to_typical(scale, loss) -> float:
+    """How many times steeper the loss falls in its steepest step than in its median step.
+
+    1 for a power law, whatever its exponent; a knee, where the loss drops far faster over one step
+    than elsewhere, gives much more. The median step is taken by size of slope, so a step in which
+    the loss rose counts as a slope of zero, not a negative one, and a median under
+    :data:`FLATTEST_SLOPE` counts as that (a loss flat within noise would otherwise divide by zero).
+    """
+    falls = np.clip(-local_exponents(scale, loss), 0, None)
+    return float(falls.max() / max(float(np.median(falls)), FLATTEST_SLOPE))

@@ -104,6 +104,14 @@ def _sizes_and(members: list[Member], key: str, at_least: int):
     )
 
 
+TOO_FEW = "fewer than four sizes seen"  # a law with a floor and an exponent has three parameters
+
+
+def _too_few_sizes(members: list[Member]) -> bool:
+    """Too few sizes to fix E + A N^-alpha: three points are passed through exactly, whatever the truth."""
+    return len({m.parameters for m in members}) < 4
+
+
 def _check_target(members: list[Member], target: int) -> None:
     largest = max(m.parameters for m in members)
     if target <= largest:
@@ -119,8 +127,16 @@ def _check_target(members: list[Member], target: int) -> None:
 def loss_extrapolation(
     members: list[Member], target: int, digits: int, bootstrap: int = BOOTSTRAP
 ) -> Forecast:
-    """Extrapolate the per-token loss on ``digits``-digit answers with ``E + A N^-alpha``; exact match is ``p^L``."""
+    """Extrapolate the per-token loss on ``digits``-digit answers with ``E + A N^-alpha``; exact match is ``p^L``.
+
+    With fewer than four sizes the law's three parameters are not fixed by the data (three points
+    are passed through exactly, whatever the truth), so the method abstains: undecided, 0 to 1.
+    """
     _check_target(members, target)
+    if _too_few_sizes(members):
+        return _undecided(
+            "loss_extrapolation", target, len(members), f"{TOO_FEW}: the law is not fixed by them"
+        )
     n, loss = _sizes_and(members, f"loss_{digits}", at_least=4)
     fit = fit_power_law(n, loss, bootstrap=bootstrap)
     tokens = digits + 1
@@ -166,8 +182,13 @@ def loss_threshold(
 ) -> Forecast:
     """Du et al.'s reading: exact match on ``digits``-digit problems is a function of the overall test
     loss alone, zero above a threshold. The hinge is fitted on every checkpoint of the smaller models;
-    the target's loss comes from a power law through their final losses."""
+    the target's loss comes from a power law through their final losses (so, like (a), it abstains
+    when fewer than four sizes are seen)."""
     _check_target(members, target)
+    if _too_few_sizes(members):
+        return _undecided(
+            "loss_threshold", target, len(members), f"{TOO_FEW}: the target's loss is not fixed"
+        )
     n, final_loss = _sizes_and(members, "loss", at_least=4)
     rows = [row for m in members for row in m.checkpoints if row["step"] > 0]
     x = np.array([row["loss"] for row in rows], dtype=float)

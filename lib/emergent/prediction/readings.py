@@ -28,7 +28,7 @@ from emergent.prediction.memorisation import (
 )
 from emergent.prediction.text_abilities import text_abilities
 from emergent.scaling.isoflop import ACCOUNTINGS, isoflop_grid, isoflop_run
-from emergent.scaling.laws import fit_power_law
+from emergent.scaling.laws import PowerLawFit, fit_power_law, fit_pure_power_law
 
 # --- the forecasts -------------------------------------------------------------------------------
 
@@ -66,10 +66,16 @@ def other_low_data_limits(
 
 
 def loss_law(members: list[Member], digits: int):
-    """The power law ``L = E + A N^-alpha`` through the members' per-digit loss on ``digits``-digit
-    additions (no bootstrap): the law forecast (a) extrapolates."""
+    """The power law through the members' per-digit loss on ``digits``-digit additions: ``E + A
+    N^-alpha`` (no bootstrap), the law forecast (a) extrapolates, where four or more sizes fix it;
+    ``A N^-alpha`` with no floor through fewer (a straight line on log-log axes)."""
     sizes = [m.parameters for m in members]
-    return fit_power_law(sizes, [m.score(f"loss_{digits}") for m in members], bootstrap=0)
+    losses = [m.score(f"loss_{digits}") for m in members]
+    if len(set(sizes)) >= 4:
+        return fit_power_law(sizes, losses, bootstrap=0)
+    slope, scale = fit_pure_power_law(sizes, losses)
+    nothing = (float("nan"), float("nan"))
+    return PowerLawFit(0.0, scale, -slope, *nothing, nothing, nothing, np.empty((0, 3)))
 
 
 def names_or_none(names) -> str:

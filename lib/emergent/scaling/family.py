@@ -16,7 +16,8 @@ import torch.nn.functional as F
 import emergent.core.family
 from emergent.core.cache import is_cached, load_or_train
 from emergent.core.family import CHECKPOINTS, FamilyRecipe, train_member
-from emergent.core.models import TinyGPT2, count_parameters, head_count, tiny_gpt2
+from emergent.core.models import TinyGPT2, count_parameters
+from emergent.core.models import non_embedding_parameters  # noqa: F401 (chapters import it)
 from emergent.core.profiles import choose
 from emergent.core.progress import progress_bar
 from emergent.scaling import addition
@@ -30,24 +31,42 @@ from emergent.scaling.addition import (
 )
 
 
+HEAD_DIM = 4  # every member's heads have 4 dimensions, so the head count grows with the width
+
+
 def member_shape(n_layer: int, n_embd: int, data: AdditionData) -> TinyGPT2:
-    """A family member: ``n_layer`` blocks of width ``n_embd``; heads of about 8 dimensions (at most 4)."""
-    n_head = head_count(n_embd)
+    """A family member: ``n_layer`` blocks of width ``n_embd``, in heads of :data:`HEAD_DIM` each.
+
+    One head dimension for every member, so that along the family's size axis the head count grows
+    with the width and nothing else jumps (a rule that capped the head count would change the heads'
+    size at some width, and a knee there could not be told from the change of shape).
+    """
+    if isinstance(n_embd, bool) or not isinstance(n_embd, int) or n_embd < HEAD_DIM:
+        raise ValueError(f"n_embd must be a whole number of at least {HEAD_DIM}, got {n_embd!r}.")
+    if n_embd % HEAD_DIM:
+        raise ValueError(
+            f"n_embd must be a multiple of {HEAD_DIM} (the family's head dimension), got {n_embd}."
+        )
     return TinyGPT2(
         vocab_size=VOCAB_SIZE,
         n_positions=data.n_positions,
         n_layer=n_layer,
-        n_head=n_head,
+        n_head=n_embd // HEAD_DIM,
         n_embd=n_embd,
     )
 
 
 def family_sizes() -> list[tuple[int, int]]:
-    """(layers, width) of each member, smallest first, for the active profile."""
+    """(layers, width) of each member, smallest first, for the active profile: one depth for all."""
     return choose(
-        default=[(1, 4), (1, 8), (2, 16), (2, 24), (2, 28), (2, 32), (2, 40), (2, 48)],
-        full=[(1, 8), (1, 16), (2, 16), (2, 32), (2, 48), (2, 64), (3, 96), (4, 128)],
+        default=[(2, 4), (2, 8), (2, 12), (2, 16), (2, 24), (2, 32)],
+        full=[(4, 8), (4, 16), (4, 24), (4, 32), (4, 48), (4, 64), (4, 96)],
     )
+
+
+def family_seeds() -> tuple[int, ...]:
+    """The training seeds of every member: each seed draws other initial weights and batches."""
+    return choose(default=(0, 1, 2), full=(0, 1, 2, 3, 4))
 
 
 def default_data() -> AdditionData:
@@ -61,12 +80,16 @@ def default_data() -> AdditionData:
 
 
 def default_recipe() -> FamilyRecipe:
-    return FamilyRecipe(steps=choose(default=1000, full=4000))
+    """2,000 steps (6,000 in the full profile): long enough for the members past the knee to settle,
+    which the scaling chapter checks member by member and seed by seed."""
+    return FamilyRecipe(steps=choose(default=2000, full=6000))
 
 
-def non_embedding_parameters(shape: TinyGPT2) -> int:
-    """Kaplan's N: parameters outside the token and position tables (counted on a fresh model)."""
-    return count_parameters(tiny_gpt2(shape), embeddings=False)
+def seeded(data: AdditionData, recipe: FamilyRecipe, seed: int):
+    """``(data, recipe)`` of training seed ``seed``: its own stream of batches and initial weights."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a non-negative whole number, got {seed!r}.")
+    return data.with_(seed=seed), recipe.with_(seed=seed)
 
 
 CHECKPOINT_PROBLEMS = 200  # held-out problems per length at each checkpoint
@@ -144,20 +167,31 @@ def family_runs(
     sizes=None,
     data: AdditionData | None = None,
     recipe: FamilyRecipe | None = None,
+    seed: int = 0,
     progress: bool = True,
 ):
-    """Every member of the family, smallest first: a list of ``(shape, model, history)`` (cached runs)."""
+    """Every member of the family for one training seed, smallest first: a list of
+    ``(shape, model, history)`` (cached runs)."""
     sizes = family_sizes() if sizes is None else list(sizes)
     if not sizes:
         raise ValueError("The family needs at least one (layers, width) pair; got an empty list.")
-    data = data or default_data()
-    recipe = recipe or default_recipe()
+    data, recipe = seeded(data or default_data(), recipe or default_recipe(), seed)
     members = []
-    for n_layer, n_embd in progress_bar(sizes, desc="model family", disable=not progress):
+    for n_layer, n_embd in progress_bar(
+        sizes, desc=f"model family, seed {seed}", disable=not progress
+    ):
         shape = member_shape(n_layer, n_embd, data)
         model, history = member_run(shape, data, recipe, progress=progress)
         members.append((shape, model, history))
     return members
+
+
+def family_by_seed(sizes=None, data=None, recipe=None, seeds=None, progress: bool = True):
+    """``{seed: family_runs(..., seed=seed)}`` for every training seed (:func:`family_seeds`)."""
+    seeds = family_seeds() if seeds is None else tuple(seeds)
+    if not seeds:
+        raise ValueError("give at least one training seed.")
+    return {seed: family_runs(sizes, data, recipe, seed, progress) for seed in seeds}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,22 +1,23 @@
 """The IsoFLOP sweep: fixed compute C, traded between size N and tokens D, on text.
 
 Two accountings of C: ``"kaplan"`` (C = 6 N D, N without embeddings) and ``"true"`` (every matmul
-counted, N all parameters). The members have the addition family's blocks and recipe, with a
-256-symbol byte alphabet, and train for as many tokens as their budget buys.
+counted, N all parameters). The runs are GPT-2 blocks of one or two layers with a 256-symbol byte
+alphabet, trained with the family trainer's recipe for as many tokens as their budget buys. Their
+widths go down to 4, so their heads follow the book's general rule (:func:`head_count`), not the
+addition family's fixed head dimension.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 
 import emergent.core.family
 from emergent.core.cache import load_or_train
-from emergent.core.family import train_member
-from emergent.core.models import TinyGPT2
+from emergent.core.family import FamilyRecipe, train_member
+from emergent.core.models import TinyGPT2, head_count, non_embedding_parameters
 from emergent.core.profiles import choose
 from emergent.core.progress import progress_bar
-from emergent.scaling import family, flops, text_data
+from emergent.scaling import flops, text_data
 from emergent.scaling.laws import steps_for_budget
 
 
@@ -63,11 +64,13 @@ def isoflop_text_data():
 
 
 def text_shape(n_layer: int, n_embd: int, data) -> TinyGPT2:
-    """A byte-level member for the text sweep: same blocks as the family, a 256-symbol alphabet."""
-    return replace(
-        family.member_shape(n_layer, n_embd, family.default_data()),
+    """A byte-level GPT-2 for the text sweep: a 256-symbol alphabet, contexts of the text's length."""
+    return TinyGPT2(
         vocab_size=text_data.VOCAB_SIZE,
         n_positions=data.n_positions,
+        n_layer=n_layer,
+        n_head=head_count(n_embd),
+        n_embd=n_embd,
     )
 
 
@@ -85,12 +88,12 @@ def isoflop_run(
         raise ValueError(f"accounting must be one of {', '.join(ACCOUNTINGS)}, got {accounting!r}.")
     data = data or isoflop_text_data()
     shape = text_shape(n_layer, n_embd, data)
-    n = family.non_embedding_parameters(shape)
+    n = non_embedding_parameters(shape)
     per_token = 6 * n if accounting == "kaplan" else flops.training_flops_per_token(shape)
     steps = steps_for_budget(
         compute, per_token / 6, data.tokens_per_batch
     )  # C = 6 (per_token / 6) D
-    recipe = replace(family.default_recipe(), steps=steps)
+    recipe = FamilyRecipe(steps=steps)
     config = {
         "kind": "text-isoflop",
         "shape": shape.as_dict(),
@@ -103,7 +106,7 @@ def isoflop_run(
         lambda: train_member(
             shape, data, recipe, progress, description=f"C={compute:.0e} L{n_layer} d{n_embd}"
         ),
-        code=[sys.modules[__name__], family, text_data, emergent.core.family],
+        code=[sys.modules[__name__], text_data, emergent.core.family],
     )
     return model, history
 
@@ -120,7 +123,7 @@ def isoflop_point(
     data = data or isoflop_text_data()
     model, history = isoflop_run(compute, n_layer, n_embd, data, accounting, progress)
     shape = text_shape(n_layer, n_embd, data)
-    n = family.non_embedding_parameters(shape)
+    n = non_embedding_parameters(shape)
     tokens = history.extras["tokens"]  # steps x tokens per batch, recorded by train_member
     steps = tokens // data.tokens_per_batch
     return {

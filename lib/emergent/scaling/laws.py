@@ -8,7 +8,9 @@ Three ideas, in the order the chapter uses them:
    Kaplan et al. (2020), N_opt ~ C^0.73, and Hoffmann et al. (2022, "Chinchilla"), whose parametric
    loss L(N, D) = E + A/N^alpha + B/D^beta gives N_opt ~ C^(beta/(alpha+beta)) in closed form.
 3. The IsoFLOP method: at a fixed budget C = 6ND, train several sizes, fit a parabola to loss
-   against log N, and read off the optimum.
+   against log N, and read off the optimum (Chinchilla's approach 2).
+4. Chinchilla's approach 3: fit the parametric loss L(N, D) = E + A/N^alpha + B/D^beta to every
+   run at once, with their Huber loss on log L, and read N_opt ~ C^(beta/(alpha+beta)) off it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import curve_fit
+from scipy.optimize import curve_fit, minimize
+from scipy.special import logsumexp
 
 # Published constants --------------------------------------------------------------------------
 
@@ -87,9 +90,12 @@ class PowerLawFit:
         return power_law(n, self.E, self.A, self.alpha)
 
     def __str__(self):
+        law = f"L(N) = {self.E:.3f} + {self.A:.3g} N^-{self.alpha:.3f}"
+        if np.isnan(self.alpha_err):  # no bootstrap, so no error bars to show
+            return law
         return (
-            f"L(N) = {self.E:.3f} + {self.A:.3g} N^-{self.alpha:.3f}   "
-            f"(alpha = {self.alpha:.2f} ± {self.alpha_err:.2f}, E = {self.E:.2f} ± {self.E_err:.2f})"
+            f"{law}   (alpha = {self.alpha:.2f} ± {self.alpha_err:.2f}, "
+            f"E = {self.E:.2f} ± {self.E_err:.2f})"
         )
 
 
@@ -318,19 +324,132 @@ def steps_for_budget(compute: float, n: int, tokens_per_step: float) -> int:
     return max(1, round(compute / (6 * n * tokens_per_step)))
 
 
-def residual_runs(residuals) -> tuple[int, float]:
-    """``(runs, p)``: how many runs of one sign the residuals of a fit make, in order of size, and
-    the chance of as few runs if the signs were in random order (an exact Wald-Wolfowitz test).
+def lack_of_fit(n, loss_by_seed, fit: "PowerLawFit") -> tuple[float, float]:
+    """``(F, p)``: does ``fit`` miss the seeds' mean log loss by more than the seeds differ?
 
-    A law that fits leaves residuals of random sign; one that bends the wrong way leaves long runs
-    (all positive at both ends, all negative in the middle, say), hence few runs and a small p.
+    The classical lack-of-fit test with replicates: the seeds of one size are replicates, so their
+    spread around their own mean is *pure error*, which no curve can remove. What the curve leaves
+    between its values and the sizes' means is *lack of fit*. With ``k`` sizes, ``r`` seeds each
+    and a three-parameter law, F = (lack-of-fit SS / (k - 3)) / (pure-error SS / (k (r - 1))) on
+    log loss, and p is the chance of so large an F if the law were right and the seeds' noise
+    normal.
     """
-    signs = np.sign(np.asarray(residuals, dtype=float))
-    signs = signs[signs != 0]
-    if signs.ndim != 1 or len(signs) < 3:
-        raise ValueError("give the residuals of at least three points, not all zero.")
-    runs = 1 + int(np.sum(signs[1:] != signs[:-1]))
-    positives, n = int(np.sum(signs > 0)), len(signs)
-    orders = [np.isin(np.arange(n), c) for c in itertools.combinations(range(n), positives)]
-    counts = [1 + int(np.sum(order[1:] != order[:-1])) for order in orders]
-    return runs, float(np.mean(np.array(counts) <= runs))
+    from scipy.stats import f as f_distribution
+
+    n = np.asarray(n, dtype=float)
+    logs = np.log(np.asarray(loss_by_seed, dtype=float))
+    if logs.ndim != 2 or logs.shape[1] != len(n) or logs.shape[0] < 2:
+        raise ValueError(
+            f"give the losses as (seeds, sizes) with at least 2 seeds and {len(n)} sizes, "
+            f"got shape {logs.shape}."
+        )
+    sizes, seeds = len(n), logs.shape[0]
+    if sizes <= 3:
+        raise ValueError(f"a three-parameter law needs more than 3 sizes to test, got {sizes}.")
+    means = logs.mean(axis=0)
+    pure = float(((logs - means) ** 2).sum())
+    lack = float(seeds * ((means - np.log(fit(n))) ** 2).sum())
+    df_lack, df_pure = sizes - 3, sizes * (seeds - 1)
+    F = (lack / df_lack) / (pure / df_pure)
+    return float(F), float(f_distribution.sf(F, df_lack, df_pure))
+
+
+# 4. The parametric loss, fitted (approach 3) --------------------------------------------------
+
+HUBER_DELTA = 1e-3  # Hoffmann et al.'s delta: the fit is robust to a few runs far off the surface
+
+
+@dataclass
+class ParametricFit:
+    """``L(N, D) = E + A/N^alpha + B/D^beta`` fitted to runs; ``a`` is the implied N_opt exponent."""
+
+    E: float
+    A: float
+    B: float
+    alpha: float
+    beta: float
+    refits: np.ndarray  # (resamples, 5): E, A, B, alpha, beta of each refit to resampled runs
+
+    @property
+    def a(self) -> float:
+        return chinchilla_exponent(self.alpha, self.beta)
+
+    @property
+    def a_refits(self) -> np.ndarray:
+        return self.refits[:, 4] / (self.refits[:, 3] + self.refits[:, 4])
+
+    def __call__(self, n, d):
+        return chinchilla_loss(n, d, self.E, self.A, self.B, self.alpha, self.beta)
+
+    def __str__(self):
+        return (
+            f"L(N, D) = {self.E:.3f} + {self.A:.3g}/N^{self.alpha:.3f} + {self.B:.3g}/D^{self.beta:.3f}"
+            f"   (a = beta / (alpha + beta) = {self.a:.2f})"
+        )
+
+
+PARAMETRIC_STARTS = list(
+    itertools.product((-1.0, 0.5), (0.0, 8.0), (0.0, 8.0), (0.3, 1.0), (0.3, 1.0))
+)  # Hoffmann et al. start L-BFGS from a grid and keep the best optimum; a smaller grid here
+
+
+def _fit_parametric_once(log_n, log_d, log_loss, starts) -> np.ndarray:
+    """(e, a, b, alpha, beta) with E = exp(e), A = exp(a), B = exp(b): the best from ``starts``."""
+
+    def objective(theta):
+        e, a, b, alpha, beta = theta
+        terms = np.stack([a - alpha * log_n, b - beta * log_d, np.full_like(log_n, e)])
+        predicted = logsumexp(terms, axis=0)
+        weights = np.exp(terms - predicted)  # each term's share of the predicted loss
+        r = predicted - log_loss
+        small = np.abs(r) <= HUBER_DELTA
+        cost = np.where(small, 0.5 * r**2, HUBER_DELTA * (np.abs(r) - 0.5 * HUBER_DELTA))
+        slope = np.where(small, r, HUBER_DELTA * np.sign(r))  # the Huber loss's derivative
+        gradient = np.array(
+            [
+                np.sum(slope * weights[2]),
+                np.sum(slope * weights[0]),
+                np.sum(slope * weights[1]),
+                -np.sum(slope * weights[0] * log_n),
+                -np.sum(slope * weights[1] * log_d),
+            ]
+        )
+        return float(cost.sum()), gradient
+
+    best, best_cost = None, np.inf
+    for start in starts:
+        result = minimize(
+            objective,
+            np.array(start),
+            jac=True,
+            method="L-BFGS-B",
+            bounds=[(-5, 3), (-10, 30), (-10, 30), (0.01, 3), (0.01, 3)],
+        )
+        if result.fun < best_cost:
+            best, best_cost = result.x, result.fun
+    return best
+
+
+def fit_parametric_loss(n, d, loss, bootstrap: int = 200, seed: int = 0) -> ParametricFit:
+    """Chinchilla's approach 3 on runs of sizes ``n``, tokens ``d`` and losses ``loss``.
+
+    Minimises the Huber loss (delta 1e-3) of log L against the log of ``E + A/N^alpha + B/D^beta``,
+    from a grid of starting points, as Hoffmann et al. do. The uncertainty comes from refits to
+    ``bootstrap`` resamples of the runs (with replacement), each started from the whole fit:
+    Besiroglu et al. found the published intervals far too narrow for the number of runs behind
+    them, and resampling the runs is the interval they computed instead.
+    """
+    n, loss = _as_points(n, loss, 6)
+    d, _ = _as_points(d, loss, 6)
+    if not isinstance(bootstrap, int) or bootstrap < 2:
+        raise ValueError(f"bootstrap must be a whole number of at least 2, got {bootstrap!r}.")
+
+    def natural(theta):
+        e, a, b, alpha, beta = theta
+        return np.array([math.exp(e), math.exp(a), math.exp(b), alpha, beta])
+
+    logs = np.log(n), np.log(d), np.log(loss)
+    theta = _fit_parametric_once(*logs, PARAMETRIC_STARTS)
+    draws = np.random.default_rng(seed).integers(0, len(n), size=(bootstrap, len(n)))
+    refits = [_fit_parametric_once(*(x[k] for x in logs), [theta]) for k in draws]
+    return ParametricFit(*natural(theta), refits=np.array([natural(r) for r in refits]))

@@ -12,13 +12,39 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from emergent.core.models import non_embedding_parameters
 from emergent.core.plots import PALETTE
+from emergent.core.transitions import LATE_CHANGE_TOLERANCE, late_change  # noqa: F401 (chapter)
 from emergent.scaling import flops
-from emergent.scaling.family import non_embedding_parameters
+from emergent.scaling.family import test_loss
 from emergent.scaling.isoflop import text_shape
 from emergent.scaling.laws import isoflop_optimum
 
-# --- the family over training ---------------------------------------------------------------------
+# --- the family over seeds and over training -------------------------------------------------------
+
+
+def member_names(family) -> list[str]:
+    """``"<layers>x<width>"`` for each member of one seed's family."""
+    return [f"{shape.n_layer}x{shape.n_embd}" for shape, _, _ in family]
+
+
+def seed_losses(families: dict, data) -> np.ndarray:
+    """(seeds, members): the held-out test loss of every run (``families`` as
+    :func:`~emergent.scaling.family.family_by_seed` returns it)."""
+    return np.array(
+        [[test_loss(model, data) for _, model, _ in family] for family in families.values()]
+    )
+
+
+def late_changes(families: dict) -> np.ndarray:
+    """(seeds, members): the share of each run's fall in held-out loss made over its last fifth
+    (:func:`~emergent.core.transitions.late_change`)."""
+    return np.array(
+        [
+            [late_change(h.column("step"), h.column("loss")) for _, _, h in family]
+            for family in families.values()
+        ]
+    )
 
 
 def plot_exact_match_over_training(ax, family, names: list[str], digits: int) -> None:
