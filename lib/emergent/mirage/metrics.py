@@ -312,11 +312,11 @@ def score_family(
     ``members`` is the list from :func:`emergent.scaling.family.family_runs`; ``lengths`` are numbers of
     digits (the answer has one token more). Returns arrays of shape ``(members, lengths)``:
     exact match, per-digit accuracy, token edit distance, log-probability of the target, the
-    exact match and per-digit accuracy on the digits that need no carry (a control), the arithmetic and geometric mean
+    exact match and per-digit accuracy on the digits that need no carry, the arithmetic and geometric mean
     per-token probability ``p`` with the predictions ``p^L`` from each, the exact match that sampling at
     temperature 1 would get on average (``sampled_exact_match``, computed exactly), the same prediction from the per-token
     *accuracy*, and the independence check (product of per-position accuracies, error correlation);
-    the per-item scores behind exact match, edit distance and the control, shape ``(members, lengths, count)``; plus ``N`` and
+    the per-item exact match, shape ``(members, lengths, count)``; plus ``N`` and
     ``answer_length``.
     """
     from emergent.scaling.addition import answer_length, held_out_problems
@@ -347,11 +347,8 @@ def score_family(
         "error_correlation",
     )
     out = {name: np.zeros((len(members), len(lengths))) for name in names}
-    # Per-item scores, for bootstrap intervals over test items and for re-scoring at lower resolution.
+    # Per-item exact match, for re-scoring the same answers at a lower resolution.
     out["exact_match_items"] = np.zeros((len(members), len(lengths), count), dtype=bool)
-    out["edit_distance_items"] = np.zeros((len(members), len(lengths), count))
-    out["carry_free_exact_match_items"] = np.zeros((len(members), len(lengths), count), dtype=bool)
-    out["carry_free_accuracy_items"] = np.zeros((len(members), len(lengths), count))
     for i, (_, model, _) in enumerate(progress_bar(members, desc="scoring", disable=not progress)):
         for j, digits in enumerate(lengths):
             generated, target = greedy_answers(model, digits, width, count, seed)
@@ -360,15 +357,10 @@ def score_family(
             out["exact_match"][i, j] = exact_match(generated, target)
             out["per_digit_accuracy"][i, j] = per_token_accuracy(generated, target)
             distances = [levenshtein(g, t) for g, t in zip(generated, target)]
-            out["edit_distance_items"][i, j] = distances
             out["edit_distance"][i, j] = float(np.mean(distances))
             out["log_probability"][i, j] = target_log_probability(probs["p_correct"])
             a, b = held_out_problems(digits, count, seed=seed)
             free_all, free_fraction = carry_free_scores(generated, target, a, b)
-            out["carry_free_exact_match_items"][i, j], out["carry_free_accuracy_items"][i, j] = (
-                free_all,
-                free_fraction,
-            )
             out["carry_free_exact_match"][i, j], out["carry_free_accuracy"][i, j] = (
                 free_all.mean(),
                 free_fraction.mean(),
