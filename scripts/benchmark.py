@@ -6,8 +6,9 @@
     python scripts/benchmark.py --load          # the same, with a 2-thread CPU-bound job alongside
 
 Machines of the same kind differ by up to 3x, so every run also times a fixed reference workload
-(a tiny GPT-2 trained for a fixed number of steps, alone on the machine) and reports each row in
-units of it too: the budgets are stated in those units, which travel between machines.
+(a tiny GPT-2 trained for a fixed number of steps, alone on the machine; the median of five runs)
+and reports each row in units of it too: the budgets are stated in those units, which travel
+between machines.
 
 Budgets, default profile (BUDGET_UNITS; on the book's 2-core machine): tests <= 2 min, the whole
 book <= 45 min, no chapter over 8 min. Each chapter runs from a clean kernel, as the book build runs it. Cold means empty
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,6 +49,9 @@ from emergent.core.threads import busy_cores, choose_wait_policy, default_thread
 # chapters' own budgets add up to about that: five minutes for the prediction chapter, six for
 # reasoning, eight for each page of the knowledge chapter, and so on).
 BUDGET_UNITS = {"tests": 20, "chapter": 80, "book": 450}
+# The reference is the median of several runs: single runs on one quiet 2-core machine were seen to
+# spread from 4.1 to 5.8 s, enough to move the whole book by a hundred units.
+REFERENCE_RUNS = 5
 LOAD_THREADS = 2  # the concurrent job: a 2-thread matrix-multiply loop, like another test suite
 # A chapter's cell time limit (front matter, ``mystnb: execution_timeout``) is at least this many
 # times its longest cell as measured here on the slow 2-core machine with the job alongside.
@@ -132,10 +137,10 @@ def main() -> int:
     )
     args = parser.parse_args()
     set_threads()  # as each chapter will, so the table reports the threads the chapters used
-    reference = reference_seconds()  # alone on the machine, before any load starts
+    runs = sorted(reference_seconds() for _ in range(REFERENCE_RUNS))  # alone, before any load
     load = start_load(limit_seconds=4 * 3600) if args.load else None
     try:
-        return run_benchmark(args, reference, waiting_at_start(settle=3.0 if load else 0.0))
+        return run_benchmark(args, runs, waiting_at_start(settle=3.0 if load else 0.0))
     finally:
         if load is not None:
             load.kill()
@@ -153,11 +158,12 @@ def waiting_at_start(settle: float) -> str:
     return f"{'sleep (OMP_WAIT_POLICY=PASSIVE)' if policy else 'spin (OpenMP default)'}, {busy:.1f} cores busy"
 
 
-def run_benchmark(args, reference: float, waiting: str) -> int:
+def run_benchmark(args, reference_runs: list[float], waiting: str) -> int:
     """Time the tests and the chapters; print the table a row at a time, in seconds and in reference units."""
     if not args.warm:
         os.environ["EMERGENT_CACHE"] = tempfile.mkdtemp(prefix="emergent-benchmark-cache-")
-    print_header(args, reference, waiting)
+    print_header(args, reference_runs, waiting)
+    reference = statistics.median(reference_runs)
     results = []  # (seconds, ok) of every chapter, for the whole-book row
     tests_ok = True
     if not args.no_tests:
@@ -206,12 +212,14 @@ def longest_cell(chapter: Path, since: float) -> float | None:
     return max(cell_seconds(nbformat.read(executed, as_version=4)), default=0.0)
 
 
-def print_header(args, reference: float, waiting: str) -> None:
+def print_header(args, runs: list[float], waiting: str) -> None:
     profile, device = profile_name(), device_description()
     cache = "warm cache" if args.warm else "cold cache"
     load = f", a {LOAD_THREADS}-thread job alongside" if args.load else ", nothing alongside"
+    spread = ", ".join(f"{r:.1f}" for r in runs)
     print(
-        f"\nreference workload: {reference:.1f} s (alone); profile {profile}, {cache}{load}; {device}"
+        f"\nreference workload: {statistics.median(runs):.1f} s, the median of {len(runs)} runs "
+        f"({spread} s, alone); profile {profile}, {cache}{load}; {device}"
     )
     print(f"idle threads at the chapters' start: {waiting}")
     print(

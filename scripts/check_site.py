@@ -4,9 +4,11 @@
 
 The site in ``_build/html`` is served on localhost. The introduction and every page in the table of
 contents are opened; each must show its title, rendered maths (where the page has maths), at least
-one loaded figure (chapters), no empty widget boxes, no code cell or table that scrolls sideways in a
+one loaded figure (chapters), alt text on every figure (what it shows, in a sentence, not a file
+name), no empty widget boxes, no code cell or table that scrolls sideways in a
 1280-pixel window, and no errors in the browser console; on every moving figure, moving a slider
-must change the image shown.
+must change the image shown. The syllabus must have a row, with a run time from the build, for
+every chapter page.
 A screenshot of each page goes to ``_build/screenshots/``. Every link between pages of the site
 (and to an anchor in a page) must lead somewhere. Exits non-zero and names the page and the
 problem if anything fails.
@@ -91,6 +93,11 @@ ready.then(() => {
     mathRendered: main.querySelectorAll("mjx-container").length,
     figures: images.filter(img => img.complete && img.naturalWidth > 0).length,
     brokenImages: images.filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src),
+    // a figure must say what it shows: Sphinx writes the file's path where no alt text was given
+    undescribed: images.filter(img => {
+      const alt = (img.getAttribute("alt") || "").trim();
+      return alt.split(/\\s+/).length < 8 || /\\.(png|jpe?g|svg|gif)$/i.test(alt);
+    }).map(img => img.src.slice(0, 80)),
     widgetBoxes: main.querySelectorAll("script[type='application/vnd.jupyter.widget-view+json'], .jupyter-widgets").length,
     // code a reader would have to scroll sideways to read, and tables wider than the article
     wideCode: [...main.querySelectorAll("div.cell_input pre")]
@@ -134,6 +141,8 @@ def check_page(driver, base: str, name: str, is_chapter: bool) -> list[str]:
         problems.append("no figure loaded")
     if seen["brokenImages"]:
         problems.append(f"images that did not load: {seen['brokenImages']}")
+    if seen["undescribed"]:
+        problems.append(f"figures without alt text that says what they show: {seen['undescribed']}")
     if seen["wideCode"]:
         problems.append(f"{seen['wideCode']} code cells scroll sideways at 1280 px")
     if seen["wideTables"]:
@@ -192,13 +201,31 @@ def broken_internal_links(site: Path = SITE) -> list[str]:
     return broken
 
 
+def syllabus_problems(site: Path = SITE) -> list[str]:
+    """What the generated syllabus lacks: a row (a link) for every chapter page of the table of
+    contents, and a run time from this build for each."""
+    page = site / "book" / "syllabus.html"
+    if not page.is_file():
+        return ["no syllabus page"]
+    text = page.read_text(errors="replace")
+    problems = [
+        f"no row for {name}"
+        for name, is_chapter in pages()
+        if is_chapter and f'href="{name.removeprefix("book/")}.html"' not in text
+    ]
+    if "not executed in this build" in text:
+        problems.append("a page without a run time from this build")
+    return problems
+
+
 def main() -> int:
     if not (SITE / "index.html").is_file():
         print(f"No site at {SITE}: run `make book` first.", file=sys.stderr)
         return 2
-    broken = broken_internal_links()
-    for link in broken:
-        print(f"FAIL broken internal link: {link}")
+    broken = [f"broken internal link: {link}" for link in broken_internal_links()]
+    broken += [f"syllabus: {problem}" for problem in syllabus_problems()]
+    for problem in broken:
+        print(f"FAIL {problem}")
     server, base = serve(SITE)
     driver = browser()
     driver.set_script_timeout(30)

@@ -166,3 +166,65 @@ def test_the_builds_glue_file_is_read_as_well_as_a_notebook(tmp_path):
     (tmp_path / "01_x.glue.json").write_text(json.dumps(glue))
     values = glued_values(tmp_path / "01_x.glue.json")
     assert fill_glue("{glue:text}`x_share:.0%`", values) == "50%"
+
+
+def test_every_chapter_opens_with_its_objectives_and_the_syllabus_lists_it():
+    from emergent.core import syllabus
+    from emergent.core.contents import chapter_files
+
+    pages = syllabus.course()  # raises, saying what to fix, on a page without a proper block
+    assert [p.stem for p in pages] == [path.stem for path in chapter_files()]
+    for path in chapter_files():
+        after_title = path.read_text().split("\n# ", 1)[1].split("\n", 1)[1].lstrip()
+        assert after_title.startswith(":::{admonition} Learning objectives"), (
+            f"{path.name} should open, under its title, with its learning objectives"
+        )
+        assert 3 <= len(syllabus.read_page(path).objectives) <= 5, path.name
+    assert "book/syllabus" in toc_files()
+    assert "```{syllabus}" in (ROOT / "book" / "syllabus.md").read_text()
+
+
+def test_prerequisites_come_first_and_the_exercises_listed_are_the_pages_own():
+    from emergent.core import syllabus
+
+    assert syllabus.problems(syllabus.course()) == []
+
+
+def test_colab_notebooks_quote_the_objectives():
+    notebook = chapter_notebook(ROOT / "book" / "03_scaling.md", {})
+    text = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert "> **Learning objectives**" in text and "{admonition}" not in text
+
+
+def test_a_cells_description_reaches_every_figure_it_draws():
+    from docutils import nodes
+    from docutils.utils import new_document
+    from docutils.frontend import get_default_settings
+    from figure_alt import DescribeFigures
+
+    document = new_document("page", get_default_settings())
+    alt = "Loss against step. Notice where it falls."
+    cell = nodes.container(
+        nb_element="cell_code", cell_metadata={"mystnb": {"image": {"alt": alt}}}
+    )
+    cell += nodes.image(uri="a.png")
+    cell += nodes.raw(
+        "", '<div><img class="frames-image" alt="x" src="data:"></div>', format="html"
+    )
+    document += cell
+    DescribeFigures(document).apply()
+    assert cell.next_node(nodes.image)["alt"] == alt
+    assert f'alt="{alt}"' in cell.next_node(nodes.raw).astext()
+
+
+def test_every_figure_cell_describes_its_figures():
+    import jupytext
+
+    draws = ("plt.show()", "plt.subplots(", "explore(", "figures.", "forest_plot(")
+    for path in sorted((ROOT / "book").glob("*.md")):
+        for cell in jupytext.read(path).cells:
+            if cell.cell_type == "code" and any(d in cell.source for d in draws):
+                alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
+                assert len(alt.split()) >= 12, (
+                    f"{path.name}: a figure cell without alt text:\n{cell.source[:200]}"
+                )

@@ -26,6 +26,8 @@ import jupytext
 import nbformat
 import yaml
 
+from emergent.core.syllabus import notebook_markdown
+
 CHAPTER = re.compile(r"^book/(\d\d)_([a-z_]+)$")
 NOTEBOOKS = "_notebooks"
 
@@ -148,6 +150,9 @@ def chapter_notebook(
     """The chapter as a notebook, with the Colab set-up cell first and no outputs; with
     ``executed`` (the build's executed notebook), its glued numbers are written into the prose."""
     notebook = jupytext.read(source)
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = notebook_markdown(cell.source)
     if executed is not None and executed.is_file():
         values = glued_values(executed)
         for cell in notebook.cells:

@@ -33,7 +33,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from emergent import __version__
-from emergent.core import training
+from emergent.core import ledger, training
 from emergent.core.profiles import build_dir
 from emergent.core.training import History
 
@@ -195,6 +195,7 @@ def load_or_train(
     """
     code = code_fingerprint(code)
     folder = _entry_folder(name, config, code)
+    ledger.note_model(folder.name)  # the syllabus reads which chapters share a model
     if folder.exists():
         try:
             return _load(folder, config, build)

@@ -39,6 +39,7 @@ VERDICTS = (
     "not measured",
 )
 _begun: set[str] = set()  # chapters whose ledger this process has started afresh
+_active: list[str] = []  # the chapter this process runs: the last one begun
 
 
 def results_dir() -> Path:
@@ -69,6 +70,30 @@ def begin(chapter: str) -> None:
     _check_chapter(chapter)
     _path(chapter).unlink(missing_ok=True)
     _begun.add(chapter)
+    _active[:] = [chapter]
+
+
+def active_chapter() -> str:
+    """The chapter whose ledger this process began last ("" before any): the one being run."""
+    return _active[0] if _active else ""
+
+
+def note_model(entry: str) -> None:
+    """Record in the running chapter's ledger that it uses the cached model ``entry``.
+
+    The syllabus reads these lists: a model that an earlier chapter also uses is trained there when
+    the book is built in order, and here when this chapter is opened alone (in Colab, say). Nothing
+    is recorded outside a chapter.
+    """
+    chapter = active_chapter()
+    if not chapter:
+        return
+    path = _path(chapter)
+    data = read(chapter) if path.exists() else {"chapter": chapter, "records": {}}
+    if entry not in data.setdefault("models", []):
+        data["models"].append(entry)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data, indent=1))
 
 
 def _number(key: str, value) -> float:
