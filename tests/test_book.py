@@ -196,7 +196,7 @@ def test_colab_notebooks_quote_the_objectives():
     assert "> **Learning objectives**" in text and "{admonition}" not in text
 
 
-def test_a_cells_description_reaches_every_figure_it_draws():
+def test_the_description_above_a_cell_reaches_every_figure_it_draws():
     from docutils import nodes
     from docutils.utils import new_document
     from docutils.frontend import get_default_settings
@@ -204,27 +204,35 @@ def test_a_cells_description_reaches_every_figure_it_draws():
 
     document = new_document("page", get_default_settings())
     alt = "Loss against step. Notice where it falls."
-    cell = nodes.container(
-        nb_element="cell_code", cell_metadata={"mystnb": {"image": {"alt": alt}}}
+    document += nodes.raw(
+        "", "<!-- alt: Loss against step.\nNotice where it falls. -->", format="html"
     )
+    cell = nodes.container(nb_element="cell_code")
     cell += nodes.image(uri="a.png")
     cell += nodes.raw(
         "", '<div><img class="frames-image" alt="x" src="data:"></div>', format="html"
     )
     document += cell
+    other = nodes.container(nb_element="cell_code")  # no description above it: left alone
+    other += nodes.image(uri="b.png")
+    document += other
     DescribeFigures(document).apply()
     assert cell.next_node(nodes.image)["alt"] == alt
     assert f'alt="{alt}"' in cell.next_node(nodes.raw).astext()
+    assert "alt" not in other.next_node(nodes.image)
 
 
 def test_every_figure_cell_describes_its_figures():
     import jupytext
+    from figure_alt import described
 
     draws = ("plt.show()", "plt.subplots(", "explore(", "figures.", "forest_plot(")
     for path in sorted((ROOT / "book").glob("*.md")):
-        for cell in jupytext.read(path).cells:
+        cells = jupytext.read(path).cells
+        for above, cell in zip([None, *cells], cells):
             if cell.cell_type == "code" and any(d in cell.source for d in draws):
-                alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
-                assert len(alt.split()) >= 12, (
-                    f"{path.name}: a figure cell without alt text:\n{cell.source[:200]}"
+                comment = above.source[above.source.rfind("<!--") :] if above else ""
+                assert len(described(comment).split()) >= 12, (
+                    f"{path.name}: a figure cell with no <!-- alt: ... --> above it:\n"
+                    f"{cell.source[:200]}"
                 )

@@ -1,17 +1,14 @@
-"""Sphinx extension: every figure of a code cell carries the cell's description as alt text.
+"""Sphinx extension: every figure of a code cell carries the description written just above the cell.
 
-A chapter describes the figures a cell draws in the cell's metadata, as MyST-NB reads it::
+A chapter describes the figures a cell draws in an HTML comment right before the cell, which no
+reader sees, on the site or in a notebook, and which leaves the cell itself as short as it was::
 
+    <!-- alt: Test loss against model size, both on log scales ... Notice whether ... -->
     ```{code-cell} ipython3
-    ---
-    mystnb:
-      image:
-        alt: Test loss against model size, both on log scales ... Notice whether ...
-    ---
 
-MyST-NB gives that text to the images it renders from the cell's PNG outputs. A figure with sliders
-(``emergent.core.widgets.explore``) is an HTML output with its own ``<img>`` tags; this extension
-writes the same description into them, so that a screen reader gets it from every figure alike.
+This extension gives that text to every ``<img>`` the cell shows: the images MyST-NB renders from
+the cell's PNG outputs, and those of a figure with sliders (``emergent.core.widgets.explore``),
+which is an HTML output with its own ``<img>`` tags.
 """
 
 from __future__ import annotations
@@ -22,13 +19,14 @@ import re
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
 
+ALT_COMMENT = re.compile(r"^\s*<!--\s*alt:\s*(?P<alt>.*?)\s*-->\s*$", re.DOTALL)
 IMG_ALT = re.compile(r'(<img\b[^>]*?\balt=")[^"]*(")')
 
 
-def cell_alt(cell: nodes.Element) -> str:
-    """The description a code cell's metadata gives its figures ("" if none)."""
-    metadata = cell.get("cell_metadata") or {}
-    return str(((metadata.get("mystnb") or {}).get("image") or {}).get("alt") or "")
+def described(text: str) -> str:
+    """The description an ``<!-- alt: ... -->`` comment holds, on one line ("" for other text)."""
+    match = ALT_COMMENT.match(text)
+    return " ".join(match["alt"].split()) if match else ""
 
 
 def with_alt(markup: str, alt: str) -> str:
@@ -41,10 +39,15 @@ class DescribeFigures(SphinxTransform):
     default_priority = 500
 
     def apply(self, **kwargs) -> None:
-        for cell in self.document.findall(nodes.container):
-            if cell.get("nb_element") != "cell_code" or not cell_alt(cell):
+        for comment in list(self.document.findall(nodes.raw)):
+            alt = described(comment.astext())
+            cell = comment.next_node(siblings=True, descend=False)
+            if (
+                not alt
+                or not isinstance(cell, nodes.container)
+                or cell.get("nb_element") != "cell_code"
+            ):
                 continue
-            alt = cell_alt(cell)
             for image in cell.findall(nodes.image):
                 image["alt"] = alt
             for raw in list(cell.findall(nodes.raw)):

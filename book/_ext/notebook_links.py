@@ -150,14 +150,10 @@ def chapter_notebook(
     """The chapter as a notebook, with the Colab set-up cell first and no outputs; with
     ``executed`` (the build's executed notebook), its glued numbers are written into the prose."""
     notebook = jupytext.read(source)
+    values = glued_values(executed) if executed is not None and executed.is_file() else {}
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            cell.source = notebook_markdown(cell.source)
-    if executed is not None and executed.is_file():
-        values = glued_values(executed)
-        for cell in notebook.cells:
-            if cell.cell_type == "markdown":
-                cell.source = fill_glue(cell.source, values)
+            cell.source = fill_glue(notebook_markdown(cell.source), values)
     if hide_solutions:
         notebook.cells = without_solutions(notebook.cells)
     setup = nbformat.v4.new_code_cell(

@@ -13,8 +13,6 @@ The ``{syllabus}`` directive leaves a placeholder that is filled once every page
 
 from __future__ import annotations
 
-import json
-
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
@@ -22,7 +20,8 @@ from sphinx.util.docutils import SphinxDirective
 from myst_nb.sphinx_ import NbMetadataCollector
 
 from emergent.core import syllabus
-from emergent.core.ledger import results_dir
+from emergent.core.contents import slug_of
+from emergent.core.ledger import read_all
 from emergent.core.profiles import profile_name
 
 METADATA_KEY = "has_syllabus"
@@ -83,12 +82,6 @@ def _bullets(items) -> nodes.bullet_list:
     return bullets
 
 
-def _models_used(stem: str) -> list[str]:
-    """The cached models the page used in this build, from its ledger (none if it wrote none)."""
-    path = results_dir() / f"{stem[3:]}.json"
-    return json.loads(path.read_text()).get("models", []) if path.is_file() else []
-
-
 def _minutes(seconds) -> str:
     if seconds is None:
         return "not executed in this build"
@@ -109,7 +102,9 @@ class SyllabusTransform(SphinxPostTransform):
     def _content(self) -> list[nodes.Node]:
         pages = syllabus.course()
         titles = {page.stem: page.title for page in pages}
-        borrowed = syllabus.models_from(pages, {p.stem: _models_used(p.stem) for p in pages})
+        ledgers = read_all()  # each lists the cached models its page used in this build
+        used = {p.stem: ledgers.get(slug_of(p.stem), {}).get("models", []) for p in pages}
+        borrowed = syllabus.models_from(pages, used)
         rows = []
         for page in pages:
             exec_data = NbMetadataCollector.get_exec_data(self.env, f"book/{page.stem}") or {}
